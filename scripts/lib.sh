@@ -1,0 +1,114 @@
+# shellcheck shell=bash
+# Shared helpers for the lguest scripts. Sourced, never run.
+#
+# Everything big (downloads, pristine trees, patched trees, builds, the
+# ccache) lives in $LGUEST_CACHE, outside the clone:
+#
+#   $LGUEST_CACHE/dl/                      downloaded linux-source .debs
+#   $LGUEST_CACHE/src/<debver>/linux-source-6.12   one pristine tree per version
+#   $LGUEST_CACHE/trees/<debver>/linux     pristine copy + the series (scripts/apply)
+#   $LGUEST_CACHE/trees/<debver>/pristine  pristine copy, no series (baselines)
+#   <tree>/_build-<variant>                out-of-tree (O=) build directories
+#   $LGUEST_CACHE/ccache                   compiler cache
+#   $LGUEST_CACHE/git/<debver>             git repo of the pristine tree (tests)
+#   $LGUEST_CACHE/logs/                    build, boot and test logs
+
+LG_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LGUEST_CACHE=${LGUEST_CACHE:-$HOME/.cache/lguest}
+# The Debian package and the version the series is written against.
+LG_PKG=linux-source-6.12
+LG_PINNED=6.12.117-1~deb12u1
+LG_ARCH=i386
+
+lg_prog=$(basename "$0")
+
+msg()  { printf '%s: %s\n' "$lg_prog" "$*" >&2; }
+warn() { printf '%s: warning: %s\n' "$lg_prog" "$*" >&2; }
+die()  { printf '%s: error: %s\n' "$lg_prog" "$*" >&2; exit 1; }
+
+# Print a duration in seconds as "1m23s" or "45s".
+lg_dur() {
+	local s=$1
+	if (( s >= 60 )); then printf '%dm%02ds' $((s / 60)) $((s % 60)); else printf '%ds' "$s"; fi
+}
+
+# lg_step "what" cmd...: say what a long step does, run it, say how long it took.
+lg_step() {
+	local what=$1 t0 rc=0
+	shift
+	msg "$what ..."
+	t0=$SECONDS
+	"$@" || rc=$?
+	if (( rc == 0 )); then
+		msg "$what: done in $(lg_dur $((SECONDS - t0)))"
+	else
+		msg "$what: FAILED (exit $rc) after $(lg_dur $((SECONDS - t0)))"
+	fi
+	return $rc
+}
+
+# Run as root, or through sudo when available.
+lg_root() {
+	if (( EUID == 0 )); then
+		"$@"
+	elif command -v sudo >/dev/null; then
+		sudo "$@"
+	else
+		die "need root for '$*': run as root or install sudo"
+	fi
+}
+
+# Directory names: a Debian version is used as is ("6.12.117-1~deb12u1").
+lg_src_dir()  { printf '%s/src/%s/%s\n' "$LGUEST_CACHE" "$1" "$LG_PKG"; }
+lg_tree_dir() { printf '%s/trees/%s/%s\n' "$LGUEST_CACHE" "$1" "${2:-linux}"; }
+
+# Versions of linux-source-6.12 that apt can download now, newest first.
+# Prints nothing when apt knows of none (offline, or no index yet).
+lg_served_versions() {
+	apt-cache madison "$LG_PKG" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}' |
+		sort -u | sort -rV
+}
+
+# Patch file names listed in a series file, in order (comments and
+# blank lines dropped, quilt options like -p1 after the name ignored).
+lg_series_patches() {
+	local series=$1
+	[[ -f $series ]] || return 0
+	sed -e 's/#.*//' "$series" | awk 'NF { print $1 }'
+}
+
+# Files a set of patches touches, both sides of each "--- a/x" + "+++ b/x"
+# header pair (/dev/null dropped, the first path component stripped).
+lg_patch_files() {
+	awk 'prev ~ /^--- / && /^\+\+\+ / {
+		split(prev, o, /[ \t]+/); split($0, n, /[ \t]+/)
+		if (o[2] != "/dev/null") { f = o[2]; sub(/^[^\/]*\//, "", f); print f }
+		if (n[2] != "/dev/null") { f = n[2]; sub(/^[^\/]*\//, "", f); print f }
+	} { prev = $0 }' "$@" | sort -u
+}
+
+# A stable hash of the series file and every patch it lists.
+lg_series_hash() {
+	local dir=$1 p
+	{
+		printf 'series\n'
+		[[ -f $dir/series ]] && cat "$dir/series"
+		while read -r p; do
+			printf 'patch %s\n' "$p"
+			cat "$dir/patches/$p"
+		done < <(lg_series_patches "$dir/series")
+	} | sha256sum | cut -c1-16
+}
+
+# The ccache and the kbuild environment every build uses. BASEDIR makes
+# ccache hash relative paths; reproducible build stamps let init/version.c
+# hit the cache too.
+lg_build_env() {
+	export CCACHE_DIR=${CCACHE_DIR:-$LGUEST_CACHE/ccache}
+	export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$LGUEST_CACHE}
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+	export CCACHE_NOHASHDIR=1
+	export KBUILD_BUILD_USER=lguest KBUILD_BUILD_HOST=lguest
+	export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-Thu Jan  1 00:00:00 UTC 2026}
+	mkdir -p "$CCACHE_DIR"
+}
