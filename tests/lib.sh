@@ -1,0 +1,112 @@
+# shellcheck shell=bash
+# The test runner's helpers; sourced by tests/run (and so by every test).
+#
+# A test file tests/NN-name.sh is sourced by tests/run and calls:
+#
+#   check "what it checks" CMD ARGS...   run CMD in a subshell under set -e,
+#                                        its output in a log of its own;
+#                                        ok when it exits 0
+#   skip  "what it would check" "why"    an 'ok ... # SKIP why' line
+#   note  "text"                         a '# text' diagnostic line
+#
+# Inside CMD, $T_LOG is the check's log. Checks run in subshells, so they
+# share results through files in $T_STATE (see t_build for an example).
+
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+T_N=0 T_PASS=0 T_FAIL=0 T_SKIP=0
+T_RUN_ID=$(date +%Y%m%d-%H%M%S)
+T_LOGS=$LGUEST_CACHE/logs/tests/$T_RUN_ID
+T_STATE=$T_LOGS/state
+T_VERSION=${LGUEST_VERSION:-$LG_PINNED}
+T_SDIR=${LGUEST_SERIES_DIR:-$LG_REPO}
+mkdir -p "$T_LOGS" "$T_STATE"
+ln -sfn "$T_RUN_ID" "$LGUEST_CACHE/logs/tests/latest"
+export LGUEST_SERIES_DIR=$T_SDIR
+
+note() { printf '# %s\n' "$*"; }
+
+t_progress() { [[ -t 2 ]] && printf '  ... %s\n' "$*" >&2 || true; }
+
+check() {
+	local what=$1 rc=0 t0=$SECONDS slug
+	shift
+	T_N=$((T_N + 1))
+	slug=$(printf '%s' "$what" | tr -c 'A-Za-z0-9._-' '-' | tr -s '-' | cut -c1-60)
+	T_LOG=$T_LOGS/$(printf '%03d' "$T_N")-${slug%-}.log
+	t_progress "$what"
+	set +e
+	( set -e; "$@" ) >"$T_LOG" 2>&1
+	rc=$?
+	set -e
+	if ((rc == 0)); then
+		T_PASS=$((T_PASS + 1))
+		printf 'ok %d - %s\n' "$T_N" "$what"
+	else
+		T_FAIL=$((T_FAIL + 1))
+		printf 'not ok %d - %s  # log: %s\n' "$T_N" "$what" "$T_LOG"
+	fi
+	# Long checks say how long they took.
+	if ((SECONDS - t0 >= 10)); then note "took $(lg_dur $((SECONDS - t0)))"; fi
+	# A check can leave notes for the KTAP output in $T_LOG.notes.
+	if [[ -s $T_LOG.notes ]]; then sed 's/^/# /' "$T_LOG.notes"; fi
+	return 0
+}
+
+skip() {
+	T_N=$((T_N + 1)) T_SKIP=$((T_SKIP + 1)) T_PASS=$((T_PASS + 1))
+	printf 'ok %d - %s # SKIP %s\n' "$T_N" "$1" "$2"
+}
+
+# t_note TEXT: from inside a check, add a diagnostic line to the output.
+t_note() { printf '%s\n' "$*" >>"$T_LOG.notes"; }
+
+# The patches of the series under test, as paths, in series order.
+t_patches() {
+	local p
+	while read -r p; do printf '%s\n' "$T_SDIR/patches/$p"; done < <(lg_series_patches "$T_SDIR/series")
+}
+
+# Files the series touches (relative to the tree top).
+t_touched() {
+	local ps
+	mapfile -t ps < <(t_patches)
+	((${#ps[@]})) || return 0
+	lg_patch_files "${ps[@]}"
+}
+
+# The pristine tree of the pinned version (fetched if needed).
+t_pristine() { "$LG_REPO/scripts/get-kernel" --no-deps --version "$T_VERSION" --print-path; }
+
+# t_build VARIANT: build a variant once per run, its result remembered in
+# $T_STATE. VARIANT is host, guest, pristine-host or pristine-guest.
+# Its warnings go to $T_STATE/VARIANT.warnings, its build dir to
+# $T_STATE/VARIANT.out.
+t_build() {
+	local v=$1 args=() rc=0
+	if [[ -f $T_STATE/$v.rc ]]; then
+		echo "already built in this run: $v (exit $(<"$T_STATE/$v.rc"))"
+		return "$(<"$T_STATE/$v.rc")"
+	fi
+	case $v in
+	pristine-*) args+=(--pristine) ;;
+	esac
+	case $v in
+	*guest) args+=(--guest) ;;
+	esac
+	"$LG_REPO/scripts/build" --version "$T_VERSION" "${args[@]}" \
+		--warnings "$T_STATE/$v.warnings" >"$T_STATE/$v.build.out" 2>&1 || rc=$?
+	cat "$T_STATE/$v.build.out"
+	sed -n 's/^bzImage: //p' "$T_STATE/$v.build.out" >"$T_STATE/$v.bzimage"
+	sed -n 's/^log: //p' "$T_STATE/$v.build.out" >"$T_STATE/$v.log"
+	[[ ! -s $T_STATE/$v.bzimage ]] ||
+		dirname "$(dirname "$(dirname "$(dirname "$(<"$T_STATE/$v.bzimage")")")")" >"$T_STATE/$v.out"
+	echo "$rc" >"$T_STATE/$v.rc"
+	return "$rc"
+}
+
+# t_bzimage VARIANT: path of a variant's bzImage, building it if needed.
+t_bzimage() {
+	t_build "$1" >&2 || { echo "the $1 build failed: see the build check above" >&2; return 1; }
+	cat "$T_STATE/$1.bzimage"
+}
