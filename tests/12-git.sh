@@ -9,25 +9,32 @@ t_git_base() {
 		src=$(t_pristine)
 		rm -rf "$repo" "$repo.tmp"
 		mkdir -p "$(dirname "$repo")"
-		echo "making a git repository of $src (once per version)"
+		echo "making a git repository of $src (once per version)" >&2
 		cp -a --reflink=auto "$src" "$repo.tmp"
 		# Debian's .gitignore ignores the whole top level: add with -f.
 		git -C "$repo.tmp" init -q
 		git -C "$repo.tmp" add -f -A .
 		git -C "$repo.tmp" -c user.name=lguest -c user.email=lguest@localhost \
 			commit -q -m "$LG_PKG $T_VERSION (pristine)"
+		git -C "$repo.tmp" config gc.auto 0
 		mv "$repo.tmp" "$repo"
 		touch "$repo/.lguest-base"
 	fi
 	printf '%s\n' "$repo"
 }
 
+# The worktree is sparse: only the files the series touches are checked
+# out (the commit is still the whole pristine tree), which keeps it fast.
 t_git_worktree() {
-	local repo wt=$T_STATE/git-wt
+	local repo wt=$T_STATE/git-wt pats
 	repo=$(t_git_base)
 	if [[ ! -d $wt ]]; then
 		git -C "$repo" worktree prune
-		git -C "$repo" worktree add -q --detach "$wt" HEAD >&2
+		git -C "$repo" worktree add -q --no-checkout --detach "$wt" HEAD >&2
+		mapfile -t pats < <(t_touched | sed 's|^|/|')
+		((${#pats[@]})) || pats=(/Makefile)
+		git -C "$wt" sparse-checkout set --no-cone "${pats[@]}" >&2
+		git -C "$wt" reset -q --hard HEAD >&2
 	fi
 	printf '%s\n' "$wt"
 }
