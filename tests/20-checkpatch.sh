@@ -1,0 +1,46 @@
+# test: checkpatch.pl --strict: 0 errors, 0 warnings on every patch
+# shellcheck shell=bash
+#
+# Exceptions live in the series file, one comment line per patch:
+#
+#   # checkpatch-ignore: <patch> <TYPE>[,<TYPE>...] <reason>
+#
+# TYPE is checkpatch's message type (shown by --show-types, e.g.
+# LONG_LINE); the reason is required. One more rule: when some patch of
+# the series edits MAINTAINERS, FILE_PATH_CHANGES ("does MAINTAINERS need
+# updating?") is ignored for all of them, as the series does update it.
+
+t_checkpatch_ignores() {
+	local patch=$1
+	awk -v p="$patch" '$1 == "#" && $2 == "checkpatch-ignore:" && $3 == p { print $4 }' "$T_SDIR/series" |
+		paste -sd, -
+}
+
+t_checkpatch() {
+	local patch=$1 src types out e w c
+	src=$(t_pristine)
+	types=$(t_checkpatch_ignores "$(basename "$patch")")
+	if [[ -n $(awk -v p="$(basename "$patch")" '$1 == "#" && $2 == "checkpatch-ignore:" && $3 == p && NF < 5' "$T_SDIR/series") ]]; then
+		echo "a checkpatch-ignore line for $(basename "$patch") has no reason: write why"
+		return 1
+	fi
+	if [[ -n $(t_touched | grep -x MAINTAINERS) ]]; then
+		types=${types:+$types,}FILE_PATH_CHANGES
+	fi
+	echo "ignored types: ${types:-none}"
+	out=$(cd "$src" && perl scripts/checkpatch.pl --strict --show-types --no-color \
+		${types:+--ignore "$types"} "$patch" 2>&1) || true
+	printf '%s\n' "$out"
+	read -r e w c < <(sed -n 's/^total: \([0-9]*\) errors, \([0-9]*\) warnings, \([0-9]*\) checks.*/\1 \2 \3/p' <<<"$out" | tail -n1)
+	[[ -n $e ]] || { echo "checkpatch printed no total line"; return 1; }
+	if ((c)); then t_note "$(basename "$patch"): $c check(s) from --strict (not failing; see $T_LOG)"; fi
+	((e == 0 && w == 0))
+}
+
+mapfile -t cp_patches < <(t_patches)
+if ((${#cp_patches[@]} == 0)); then
+	check "checkpatch --strict: series is empty, nothing to check" true
+fi
+for p in "${cp_patches[@]}"; do
+	check "checkpatch --strict: $(basename "$p") has 0 errors, 0 warnings" t_checkpatch "$p"
+done

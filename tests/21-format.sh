@@ -1,0 +1,31 @@
+# test: every patch is a proper mail: From, [PATCH] subsys: summary, body, Signed-off-by
+# shellcheck shell=bash
+
+t_format() {
+	local p=$1 bad=0 ident subj body
+	ident="$(git -C "$LG_REPO" config user.name) <$(git -C "$LG_REPO" config user.email)>"
+	grep -q '^From: .*<.*@.*>' "$p" || { echo "no 'From: Name <email>' header"; bad=1; }
+	subj=$(sed -n 's/^Subject: //p' "$p" | head -n1)
+	if [[ ! $subj =~ ^\[PATCH(\ [0-9]+/[0-9]+)?\]\ [A-Za-z0-9_./,+-]+:\ [^\ ].* ]]; then
+		echo "Subject is '$subj', want '[PATCH] subsystem: summary'"; bad=1
+	fi
+	# The body: text between the headers and the Signed-off-by/--- line.
+	body=$(awk 'hdr == 0 && /^$/ { hdr = 1; next }
+		    hdr == 1 && (/^Signed-off-by:/ || /^---$/) { exit }
+		    hdr == 1 && NF { print }' "$p")
+	[[ -n $body ]] || { echo "no body: say what the patch does and why"; bad=1; }
+	grep -q '^Signed-off-by: ' "$p" || { echo "no Signed-off-by"; bad=1; }
+	grep -qxF "Signed-off-by: $ident" "$p" ||
+		{ echo "no 'Signed-off-by: $ident' (the repo's git identity)"; bad=1; }
+	grep -q '^diff \|^--- ' "$p" || { echo "no diff in the patch"; bad=1; }
+	((bad == 0)) && echo "From, Subject ($subj), body ($(wc -l <<<"$body") lines), Signed-off-by: fine"
+	return "$bad"
+}
+
+mapfile -t fm_patches < <(t_patches)
+if ((${#fm_patches[@]} == 0)); then
+	check "patch format: series is empty, nothing to check" true
+fi
+for p in "${fm_patches[@]}"; do
+	check "patch format: $(basename "$p") has From, [PATCH] subsys: summary, a body, Signed-off-by" t_format "$p"
+done
