@@ -1,0 +1,47 @@
+# test: sparse reports nothing new in the files the series touches
+# shellcheck shell=bash
+#
+# Runs 'make C=2' (check even if up to date) on the objects built from the
+# touched .c files, in the patched build and in the pristine baseline, and
+# compares sparse's messages about touched files (by file and text).
+
+t_sparse_run() {
+	local v=$1 files=$2 out tree objs=() f
+	out=$(<"$T_STATE/$v.out")
+	tree=$(dirname "$out")
+	while read -r f; do
+		[[ -n $f && -f $out/${f%.c}.o ]] && objs+=("${f%.c}.o")
+	done <<<"$files"
+	if ((${#objs[@]} == 0)); then : >"$T_STATE/$v.sparse"; return 0; fi
+	echo "sparse on ${#objs[@]} object(s) in $v: ${objs[*]}"
+	lg_build_env
+	make -C "$tree" O="$out" ARCH="$LG_ARCH" CC="ccache gcc" HOSTCC="ccache gcc" \
+		C=2 CHECK=sparse "${objs[@]}" >"$T_STATE/$v.sparse.log" 2>&1 ||
+		{ tail -n 20 "$T_STATE/$v.sparse.log"; echo "make C=2 failed in $v"; return 1; }
+	# Sparse's own messages about the touched files, without line numbers.
+	grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$T_STATE/$v.sparse.log" |
+		sed -E -e 's|^(\.\./)+||' -e 's/:[0-9]+:[0-9]+:/:/' |
+		grep -F -f <(printf '%s\n' "$(t_touched)" | sed 's/$/:/') | sort -u >"$T_STATE/$v.sparse" || true
+}
+
+t_sparse() {
+	local v=$1 base=$2 touched cfiles new
+	touched=$(t_touched)
+	cfiles=$(grep -E '\.c$' <<<"$touched" || true)
+	if [[ -z $cfiles ]]; then echo "the series touches no .c file: nothing for sparse"; return 0; fi
+	t_build "$base" >/dev/null || { echo "the $base baseline did not build"; return 1; }
+	t_build "$v" >/dev/null || { echo "the $v build failed"; return 1; }
+	t_sparse_run "$base" "$cfiles"
+	t_sparse_run "$v" "$cfiles"
+	new=$(comm -13 "$T_STATE/$base.sparse" "$T_STATE/$v.sparse")
+	echo "sparse messages about touched files: $base $(wc -l <"$T_STATE/$base.sparse"), $v $(wc -l <"$T_STATE/$v.sparse")"
+	if [[ -n $new ]]; then
+		echo "new sparse messages in $v (log: $T_STATE/$v.sparse.log):"
+		printf '%s\n' "$new"
+		return 1
+	fi
+	echo "nothing new"
+}
+
+check "sparse: nothing new in the touched files (host config)" t_sparse host pristine-host
+check "sparse: nothing new in the touched files (guest config)" t_sparse guest pristine-host
