@@ -24,7 +24,7 @@ t_checkpatch() {
 		echo "a checkpatch-ignore line for $(basename "$patch") has no reason: write why"
 		return 1
 	fi
-	if [[ -n $(t_touched | grep -x MAINTAINERS) ]]; then
+	if t_touched | grep -qx MAINTAINERS; then
 		types=${types:+$types,}FILE_PATH_CHANGES
 	fi
 	echo "ignored types: ${types:-none}"

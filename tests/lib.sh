@@ -26,7 +26,7 @@ export LGUEST_SERIES_DIR=$T_SDIR
 
 note() { printf '# %s\n' "$*"; }
 
-t_progress() { [[ -t 2 ]] && printf '  ... %s\n' "$*" >&2 || true; }
+t_progress() { if [[ -t 2 ]]; then printf '  ... %s\n' "$*" >&2; fi; }
 
 check() {
 	local what=$1 rc=0 t0=$SECONDS slug
