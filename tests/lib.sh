@@ -19,6 +19,16 @@ T_RUN_ID=$(date +%Y%m%d-%H%M%S)
 T_LOGS=$LGUEST_CACHE/logs/tests/$T_RUN_ID
 T_STATE=$T_LOGS/state
 T_VERSION=${LGUEST_VERSION:-$LG_PINNED}
+# Fetch the tree now if needed; get-kernel falls back to the newest served
+# version when the pinned one is gone, and the tests follow it.
+if [[ ! -f $LGUEST_CACHE/src/$T_VERSION/.complete ]]; then
+	if [[ -n ${LGUEST_VERSION:-} ]]; then
+		t_src=$("$LG_REPO/scripts/get-kernel" --no-deps --version "$T_VERSION" --print-path) || exit 1
+	else
+		t_src=$("$LG_REPO/scripts/get-kernel" --no-deps --print-path) || exit 1
+	fi
+	T_VERSION=$(basename "$(dirname "$t_src")")
+fi
 T_SDIR=${LGUEST_SERIES_DIR:-$LG_REPO}
 mkdir -p "$T_LOGS" "$T_STATE"
 ln -sfn "$T_RUN_ID" "$LGUEST_CACHE/logs/tests/latest"
