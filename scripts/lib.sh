@@ -112,3 +112,16 @@ lg_build_env() {
 	export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-Thu Jan  1 00:00:00 UTC 2026}
 	mkdir -p "$CCACHE_DIR"
 }
+
+# One tree-changing job at a time (apply, build): the CPU is shared and
+# apply may replace a tree a build is using. Child scripts inherit the lock.
+lg_lock() {
+	[[ -n ${LG_LOCK_HELD:-} ]] && return 0
+	mkdir -p "$LGUEST_CACHE"
+	exec 9>"$LGUEST_CACHE/.build.lock"
+	if ! flock -n 9; then
+		msg "another apply or build is running; waiting for it"
+		flock 9
+	fi
+	export LG_LOCK_HELD=$$
+}
