@@ -17,7 +17,7 @@ LG_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LGUEST_CACHE=${LGUEST_CACHE:-$HOME/.cache/lguest}
 # The Debian package and the version the series is written against.
 LG_PKG=linux-source-6.12
-LG_PINNED=6.12.117-1~deb12u1
+LG_PINNED=${LGUEST_PINNED:-6.12.117-1~deb12u1}
 LG_ARCH=i386
 
 lg_prog=$(basename "$0")
