@@ -2,10 +2,13 @@
 # shellcheck shell=bash
 
 t_format() {
-	local p=$1 bad=0 ident subj body
+	local p=$1 bad=0 ident subj body hdrs
 	ident="$(git -C "$LG_REPO" config user.name) <$(git -C "$LG_REPO" config user.email)>"
-	grep -q '^From: .*<.*@.*>' "$p" || { echo "no 'From: Name <email>' header"; bad=1; }
-	subj=$(sed -n 's/^Subject: //p' "$p" | head -n1)
+	# The mail headers, long ones unfolded (git format-patch folds them).
+	hdrs=$(awk '/^$/ { exit } /^[ \t]/ { sub(/^[ \t]+/, " "); line = line $0; next }
+		    { if (line != "") print line; line = $0 } END { if (line != "") print line }' "$p")
+	grep -q '^From: .*<.*@.*>' <<<"$hdrs" || { echo "no 'From: Name <email>' header"; bad=1; }
+	subj=$(sed -n 's/^Subject: //p' <<<"$hdrs" | head -n1)
 	if [[ ! $subj =~ ^\[PATCH(\ [0-9]+/[0-9]+)?\]\ [A-Za-z0-9_./,+-]+:\ [^\ ].* ]]; then
 		echo "Subject is '$subj', want '[PATCH] subsystem: summary'"; bad=1
 	fi
