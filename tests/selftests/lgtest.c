@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lgtest: the lguest host selftests.  Each test runs one tiny guest from
+ * guest/ and checks how it stopped.  Output is KTAP.
+ *
+ *	lgtest [-d GUEST_DIR] [TEST...]
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "lib/lguest_test.h"
+
+static const char *guest_dir = "guest";
+static char why[512];
+
+__attribute__((format(printf, 1, 2)))
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Create a guest from guest/NAME.elf with 4 MiB of RAM and 16 MMIO pages. */
+static int boot(struct lgt_vm *vm, const char *name)
+{
+	char path[512];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s.elf", guest_dir, name);
+	err = lgt_create(vm, 4, 16);
+	if (err)
+		return fail("creating the guest: %s", strerror(-err));
+	err = lgt_load_elf(vm, path);
+	if (err)
+		return fail("loading %s: %s", path, strerror(-err));
+	err = lgt_start(vm);
+	if (err)
+		return fail("LHREQ_INITIALIZE: %s", strerror(-err));
+	return 0;
+}
+
+/* Run; the guest must stop with this ucall code. */
+static int expect_ucall(struct lgt_vm *vm, uint32_t code, uint32_t *arg)
+{
+	struct lgt_exit_info e;
+	char buf[300];
+
+	lgt_run(vm, &e);
+	if (e.why == LGT_UCALL && e.code == UCALL_FAIL)
+		return fail("guest check failed at line %u", e.arg);
+	if (e.why != LGT_UCALL || e.code != code)
+		return fail("want ucall %u, got %s", code,
+			    lgt_exit_str(&e, buf, sizeof(buf)));
+	if (arg)
+		*arg = e.arg;
+	return 0;
+}
+
+/* Run; the guest must die with a reason containing this. */
+static int expect_death(struct lgt_vm *vm, const char *reason)
+{
+	struct lgt_exit_info e;
+	char buf[300];
+
+	lgt_run(vm, &e);
+	if (e.why != LGT_DEAD || !strstr(e.reason, reason))
+		return fail("want death with \"%s\", got %s", reason,
+			    lgt_exit_str(&e, buf, sizeof(buf)));
+	/* And it stays dead. */
+	lgt_run(vm, &e);
+	if (e.why != LGT_DEAD)
+		return fail("a dead guest ran again");
+	return 0;
+}
+
+static int test_ring1(struct lgt_vm *vm)
+{
+	uint32_t cs;
+
+	if (boot(vm, "ring1") || expect_ucall(vm, UCALL_REPORT, &cs))
+		return -1;
+	if (cs != 0x61)
+		return fail("guest cs is %#x, not 0x61", cs);
+	return expect_ucall(vm, UCALL_DONE, NULL);
+}
+
+static int test_pgtable(struct lgt_vm *vm)
+{
+	uint32_t reserve;
+
+	if (boot(vm, "pgtable") || expect_ucall(vm, UCALL_REPORT, &reserve))
+		return -1;
+	printf("# reserve_mem %#x: the switcher is at %#x\n", reserve, -reserve);
+	return expect_ucall(vm, UCALL_DONE, NULL);
+}
+
+static int test_bad_hcall(struct lgt_vm *vm)
+{
+	return boot(vm, "bad_hcall") ?: expect_death(vm, "Bad hypercall 99");
+}
+
+static int test_hcall_before_init(struct lgt_vm *vm)
+{
+	return boot(vm, "hcall_before_init") ?:
+	       expect_death(vm, "hypercall 5 before INIT");
+}
+
+static int test_shutdown(struct lgt_vm *vm)
+{
+	return boot(vm, "shutdown") ?:
+	       expect_death(vm, "CRASH: goodbye from ring 1");
+}
+
+static int test_regs(struct lgt_vm *vm)
+{
+	struct lgt_exit_info e;
+	uint32_t eax, ebx, eip, cs, orig;
+	char buf[300];
+
+	if (boot(vm, "regs"))
+		return -1;
+	lgt_run(vm, &e);
+	if (e.why != LGT_PENDING || e.pending.trap != 13 ||
+	    e.pending.insn[0] != 0xe7 || e.pending.insn[1] != 0xf5)
+		return fail("want trap 13 at out $0xf5, got %s",
+			    lgt_exit_str(&e, buf, sizeof(buf)));
+	if (lgt_getreg(vm, REG_EAX, &eax) || lgt_getreg(vm, REG_EBX, &ebx) ||
+	    lgt_getreg(vm, REG_CS, &cs) || lgt_getreg(vm, REG_EIP, &eip))
+		return fail("LHREQ_GETREG: %s", strerror(errno));
+	if (eax != 0x1111 || ebx != 0x2222 || cs != 0x61)
+		return fail("registers eax %#x ebx %#x cs %#x", eax, ebx, cs);
+	/* orig_eax is not readable; cs is not writable. */
+	if (lgt_getreg(vm, REG_ORIG_EAX, &orig) != -ENOENT)
+		return fail("GETREG of orig_eax did not fail with ENOENT");
+	if (lgt_setreg(vm, REG_CS, 0x60) != -ENOENT)
+		return fail("SETREG of cs did not fail with ENOENT");
+	if (lgt_setreg(vm, REG_EAX, ebx + 1) || lgt_setreg(vm, REG_EIP, eip + 2))
+		return fail("LHREQ_SETREG: %s", strerror(errno));
+	if (expect_ucall(vm, UCALL_REPORT, &eax))
+		return -1;
+	if (eax != 0x2223)
+		return fail("guest saw eax %#x after SETREG", eax);
+	return expect_ucall(vm, UCALL_DONE, NULL);
+}
+
+static int test_mmio(struct lgt_vm *vm)
+{
+	struct lgt_exit_info e;
+	uint32_t eip, v;
+	char buf[300];
+
+	if (boot(vm, "mmio"))
+		return -1;
+	lgt_run(vm, &e);
+	if (e.why != LGT_PENDING || e.pending.trap != 14 ||
+	    e.pending.addr != 0x400010 || e.pending.insn[0] != 0x8b)
+		return fail("want trap 14 at 0x400010, got %s",
+			    lgt_exit_str(&e, buf, sizeof(buf)));
+	if (lgt_getreg(vm, REG_EIP, &eip) || lgt_setreg(vm, REG_EIP, eip + 2) ||
+	    lgt_setreg(vm, REG_EAX, 0xfeedbeef))
+		return fail("emulating the read: %s", strerror(errno));
+	if (expect_ucall(vm, UCALL_REPORT, &v))
+		return -1;
+	if (v != 0xfeedbeef)
+		return fail("guest read %#x", v);
+	return expect_ucall(vm, UCALL_DONE, NULL);
+}
+
+/* Only the task that created the guest may run it. */
+static int test_eperm(struct lgt_vm *vm)
+{
+	int status;
+	pid_t pid;
+
+	if (boot(vm, "ring1"))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return fail("fork: %s", strerror(errno));
+	if (!pid) {
+		struct lguest_pending p;
+
+		_exit(pread(vm->fd, &p, sizeof(p), 0) < 0 && errno == EPERM ? 0 : 1);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return fail("read() from another task did not fail with EPERM");
+	return 0;
+}
+
+/* A second LHREQ_INITIALIZE is refused; requests before it are invalid. */
+static int test_initialize(struct lgt_vm *vm)
+{
+	int err;
+
+	err = lgt_create(vm, 4, 16);
+	if (err)
+		return fail("creating the guest: %s", strerror(-err));
+	if (lgt_irq(vm, 1) != -EINVAL)
+		return fail("LHREQ_IRQ before INITIALIZE did not give EINVAL");
+	vm->entry = 0x100000;
+	if (lgt_start(vm))
+		return fail("LHREQ_INITIALIZE: %s", strerror(errno));
+	if (lgt_start(vm) != -EBUSY)
+		return fail("a second LHREQ_INITIALIZE did not give EBUSY");
+	if (lgt_irq(vm, 32) != -EINVAL)
+		return fail("LHREQ_IRQ 32 did not give EINVAL");
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct lgt_vm *vm);
+	const char *desc;
+} tests[] = {
+	{ "ring1", test_ring1, "the guest runs in ring 1 with cs 0x61" },
+	{ "pgtable", test_pgtable, "LGUEST_INIT and NEW_PGTABLE take effect" },
+	{ "bad_hcall", test_bad_hcall, "an unknown hypercall kills the guest with a reason" },
+	{ "hcall_before_init", test_hcall_before_init, "a hypercall before LGUEST_INIT kills the guest" },
+	{ "shutdown", test_shutdown, "LHCALL_SHUTDOWN's reason reaches the launcher" },
+	{ "regs", test_regs, "GETREG and SETREG read and write the guest's registers" },
+	{ "mmio", test_mmio, "an access in the MMIO window is trap 14 with the address" },
+	{ "eperm", test_eperm, "read() from another task gives EPERM" },
+	{ "initialize", test_initialize, "LHREQ_INITIALIZE once, requests checked" },
+};
+
+/* Run one test in a child, so a crash or a hang is one failure. */
+static int run_one(unsigned int i)
+{
+	int status, pipefd[2];
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(pipefd))
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (!pid) {
+		struct lgt_vm vm = { .fd = -1 };
+		int ret;
+
+		close(pipefd[0]);
+		alarm(20);
+		ret = tests[i].fn(&vm);
+		lgt_destroy(&vm);
+		if (ret && write(pipefd[1], why, strlen(why)) < 0)
+			_exit(2);
+		fflush(stdout);
+		_exit(ret ? 1 : 0);
+	}
+	close(pipefd[1]);
+	memset(why, 0, sizeof(why));
+	n = read(pipefd[0], why, sizeof(why) - 1);
+	close(pipefd[0]);
+	if (n < 0)
+		n = 0;
+	why[n] = 0;
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(status)) {
+		snprintf(why, sizeof(why), "killed by signal %d%s", WTERMSIG(status),
+			 WTERMSIG(status) == SIGALRM ? " (timeout)" : "");
+		return -1;
+	}
+	return WEXITSTATUS(status) ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int i, n = 0, passed = 0, failed = 0;
+	int opt, j;
+
+	while ((opt = getopt(argc, argv, "d:h")) != -1) {
+		switch (opt) {
+		case 'd':
+			guest_dir = optarg;
+			break;
+		default:
+			printf("usage: %s [-d GUEST_DIR] [TEST...]\n", argv[0]);
+			return opt == 'h' ? 0 : 2;
+		}
+	}
+
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		int want = optind >= argc;
+
+		for (j = optind; j < argc; j++)
+			want |= !strcmp(argv[j], tests[i].name);
+		n += want;
+	}
+	printf("KTAP version 1\n1..%u\n", n);
+	n = 0;
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		int want = optind >= argc;
+
+		for (j = optind; j < argc; j++)
+			want |= !strcmp(argv[j], tests[i].name);
+		if (!want)
+			continue;
+		n++;
+		if (run_one(i) == 0) {
+			printf("ok %u - %s: %s\n", n, tests[i].name, tests[i].desc);
+			passed++;
+		} else {
+			printf("# %s: %s\n", tests[i].name, why);
+			printf("not ok %u - %s: %s\n", n, tests[i].name, tests[i].desc);
+			failed++;
+		}
+	}
+	printf("# %u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

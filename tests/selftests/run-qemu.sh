@@ -1,0 +1,44 @@
+#!/bin/bash
+# Build the selftests and run them in QEMU on a host kernel with lg.ko.
+set -euo pipefail
+
+usage() {
+	cat <<USAGE
+Usage: tests/selftests/run-qemu.sh --bzimage BZ --module LG_KO [--cpu MODEL]
+                                    [--timeout S]
+
+Builds lgtest and the guests (make), boots BZ in QEMU (scripts/boot) with
+them and LG_KO in the initramfs, loads lg, runs lgtest (KTAP) and unloads
+lg.  Exits with scripts/boot's status: 0 when every selftest passed.
+
+  --bzimage BZ   the host kernel
+  --module KO    lg.ko built for it
+  --cpu MODEL    QEMU CPU model (default max)
+  --timeout S    seconds (default 180)
+  -h, --help     this text
+USAGE
+}
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+bz='' ko='' cpu=max timeout=180
+while (($#)); do
+	case $1 in
+	--bzimage) bz=$2; shift ;;
+	--module) ko=$2; shift ;;
+	--cpu) cpu=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) echo "run-qemu.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+[[ -f $bz && -f $ko ]] || { echo "run-qemu.sh: need --bzimage and --module (see --help)" >&2; exit 2; }
+
+make -s -C "$here" >&2
+adds=(--add "$ko:/lg.ko" --add "$here/lgtest:/lgtest")
+for g in "$here"/guest/*.elf; do
+	adds+=(--add "$g:/guest/$(basename "$g")")
+done
+exec "$repo/scripts/boot" "$bz" --cpu "$cpu" --timeout "$timeout" \
+	--script "$here/in-qemu.sh" "${adds[@]}"
