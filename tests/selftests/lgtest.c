@@ -5,11 +5,15 @@
  *
  *	lgtest [-d GUEST_DIR] [TEST...]
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "lib/lguest_test.h"
@@ -74,10 +78,11 @@ static int expect_death(struct lgt_vm *vm, const char *reason)
 	if (e.why != LGT_DEAD || !strstr(e.reason, reason))
 		return fail("want death with \"%s\", got %s", reason,
 			    lgt_exit_str(&e, buf, sizeof(buf)));
-	/* And it stays dead. */
-	lgt_run(vm, &e);
-	if (e.why != LGT_DEAD)
-		return fail("a dead guest ran again");
+	/* It stays dead: every further read() is the reason again. */
+	memset(buf, 0, sizeof(buf));
+	if (pread(vm->fd, buf, sizeof(buf) - 1, 0) != (ssize_t)strlen(e.reason) + 1 ||
+	    strcmp(buf, e.reason))
+		return fail("a second read of the dead guest gave \"%s\"", buf);
 	return 0;
 }
 
@@ -132,17 +137,17 @@ static int test_regs(struct lgt_vm *vm)
 	    e.pending.insn[0] != 0xe7 || e.pending.insn[1] != 0xf5)
 		return fail("want trap 13 at out $0xf5, got %s",
 			    lgt_exit_str(&e, buf, sizeof(buf)));
-	if (lgt_getreg(vm, REG_EAX, &eax) || lgt_getreg(vm, REG_EBX, &ebx) ||
-	    lgt_getreg(vm, REG_CS, &cs) || lgt_getreg(vm, REG_EIP, &eip))
+	if (lgt_getreg(vm, LG_REG_EAX, &eax) || lgt_getreg(vm, LG_REG_EBX, &ebx) ||
+	    lgt_getreg(vm, LG_REG_CS, &cs) || lgt_getreg(vm, LG_REG_EIP, &eip))
 		return fail("LHREQ_GETREG: %s", strerror(errno));
 	if (eax != 0x1111 || ebx != 0x2222 || cs != 0x61)
 		return fail("registers eax %#x ebx %#x cs %#x", eax, ebx, cs);
 	/* orig_eax is not readable; cs is not writable. */
-	if (lgt_getreg(vm, REG_ORIG_EAX, &orig) != -ENOENT)
+	if (lgt_getreg(vm, LG_REG_ORIG_EAX, &orig) != -ENOENT)
 		return fail("GETREG of orig_eax did not fail with ENOENT");
-	if (lgt_setreg(vm, REG_CS, 0x60) != -ENOENT)
+	if (lgt_setreg(vm, LG_REG_CS, 0x60) != -ENOENT)
 		return fail("SETREG of cs did not fail with ENOENT");
-	if (lgt_setreg(vm, REG_EAX, ebx + 1) || lgt_setreg(vm, REG_EIP, eip + 2))
+	if (lgt_setreg(vm, LG_REG_EAX, ebx + 1) || lgt_setreg(vm, LG_REG_EIP, eip + 2))
 		return fail("LHREQ_SETREG: %s", strerror(errno));
 	if (expect_ucall(vm, UCALL_REPORT, &eax))
 		return -1;
@@ -164,14 +169,144 @@ static int test_mmio(struct lgt_vm *vm)
 	    e.pending.addr != 0x400010 || e.pending.insn[0] != 0x8b)
 		return fail("want trap 14 at 0x400010, got %s",
 			    lgt_exit_str(&e, buf, sizeof(buf)));
-	if (lgt_getreg(vm, REG_EIP, &eip) || lgt_setreg(vm, REG_EIP, eip + 2) ||
-	    lgt_setreg(vm, REG_EAX, 0xfeedbeef))
+	if (lgt_getreg(vm, LG_REG_EIP, &eip) || lgt_setreg(vm, LG_REG_EIP, eip + 2) ||
+	    lgt_setreg(vm, LG_REG_EAX, 0xfeedbeef))
 		return fail("emulating the read: %s", strerror(errno));
 	if (expect_ucall(vm, UCALL_REPORT, &v))
 		return -1;
 	if (v != 0xfeedbeef)
 		return fail("guest read %#x", v);
 	return expect_ucall(vm, UCALL_DONE, NULL);
+}
+
+static int test_pagefault(struct lgt_vm *vm)
+{
+	uint32_t v;
+
+	if (boot(vm, "pagefault") || expect_ucall(vm, UCALL_REPORT, &v))
+		return -1;
+	if (v != 0x800000)
+		return fail("cr2 %#x", v);
+	if (expect_ucall(vm, UCALL_REPORT, &v))
+		return -1;
+	if (v != 4)
+		return fail("%u faults", v);
+	return expect_ucall(vm, UCALL_DONE, NULL);
+}
+
+static int test_syscall_direct(struct lgt_vm *vm)
+{
+	uint32_t flags;
+
+	if (boot(vm, "syscall_direct") || expect_ucall(vm, UCALL_REPORT, &flags))
+		return -1;
+	if (!(flags & 0x200))
+		return fail("int $0x80 pushed flags %#x: it went through the host", flags);
+	return expect_ucall(vm, UCALL_DONE, NULL);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int test_timer(struct lgt_vm *vm)
+{
+	double t0, t;
+	uint32_t n;
+
+	if (boot(vm, "timer") || expect_ucall(vm, UCALL_REPORT, NULL))
+		return -1;
+	t0 = now();
+	if (expect_ucall(vm, UCALL_REPORT, &n))
+		return -1;
+	t = now() - t0;
+	printf("# timer: 300 ms asked, %.0f ms taken, %u interrupt(s)\n", t * 1000, n);
+	if (t < 0.25 || t > 5)
+		return fail("the clock event took %.3f s, not about 0.3 s", t);
+	return expect_ucall(vm, UCALL_DONE, NULL);
+}
+
+/*
+ * The launcher's device threads are clone(CLONE_VM) children: one of those
+ * raises interrupt line 5 while the main one runs the guest.
+ */
+static int irq_thread(void *arg)
+{
+	struct lgt_vm *vm = arg;
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+	return lgt_irq(vm, 5) ? 1 : 0;
+}
+
+static int test_irq(struct lgt_vm *vm)
+{
+	static char stack[16384] __attribute__((aligned(16)));
+	int status;
+	uint32_t n;
+	pid_t pid;
+
+	if (boot(vm, "irq") || expect_ucall(vm, UCALL_REPORT, NULL))
+		return -1;
+	pid = clone(irq_thread, stack + sizeof(stack), CLONE_VM | SIGCHLD, vm);
+	if (pid < 0)
+		return fail("clone: %s", strerror(errno));
+	if (expect_ucall(vm, UCALL_REPORT, &n))
+		return -1;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return fail("LHREQ_IRQ from the other thread failed");
+	if (n != 1)
+		return fail("%u interrupts", n);
+	return expect_ucall(vm, UCALL_DONE, NULL);
+}
+
+static int test_async(struct lgt_vm *vm)
+{
+	uint32_t es;
+
+	if (boot(vm, "async") || expect_ucall(vm, UCALL_REPORT, &es))
+		return -1;
+	if (es != 21 * 8 + 1)
+		return fail("es %#x after the queued LOAD_GDT_ENTRY", es);
+	return expect_death(vm, "CRASH: first");
+}
+
+static int test_bad_args(struct lgt_vm *vm)
+{
+	static const char *const reasons[] = {
+		[1] = "bad IDT entry 256",
+		[2] = "too many GDT entries: 32",
+		[3] = "page directory 0x10000000 above the guest's memory",
+		[4] = "misaligned page directory",
+		[5] = "system descriptor",
+		[6] = "bad IDT type",
+		[7] = "already have lguest_data",
+		[8] = "switcher pages",
+		[9] = "bad stack segment",
+		[10] = "Bad hypercall 13",
+	};
+	unsigned int i;
+
+	for (i = 1; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		int ret;
+
+		ret = boot(vm, "bad_args") ?: expect_ucall(vm, 0, NULL) ?:
+		      lgt_setreg(vm, LG_REG_EAX, i) ?: expect_death(vm, reasons[i]);
+		lgt_destroy(vm);
+		if (ret) {
+			char tmp[sizeof(why)];
+
+			memcpy(tmp, why, sizeof(tmp));
+			tmp[200] = '\0';
+			return fail("case %u: %s", i, tmp);
+		}
+	}
+	return 0;
 }
 
 /* Only the task that created the guest may run it. */
@@ -230,6 +365,12 @@ static const struct {
 	{ "mmio", test_mmio, "an access in the MMIO window is trap 14 with the address" },
 	{ "eperm", test_eperm, "read() from another task gives EPERM" },
 	{ "initialize", test_initialize, "LHREQ_INITIALIZE once, requests checked" },
+	{ "pagefault", test_pagefault, "page faults reach the guest with cr2; the switcher pages are not writable" },
+	{ "syscall_direct", test_syscall_direct, "a guest trap gate for int $0x80 is taken without the host" },
+	{ "timer", test_timer, "SET_CLOCKEVENT raises IRQ 0 after about the time asked; HALT waits" },
+	{ "irq", test_irq, "LHREQ_IRQ from another thread wakes a halted guest" },
+	{ "async", test_async, "the hypercall ring runs queued calls in order" },
+	{ "bad_args", test_bad_args, "malformed hypercalls kill the guest with a reason" },
 };
 
 /* Run one test in a child, so a crash or a hang is one failure. */

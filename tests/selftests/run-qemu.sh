@@ -36,9 +36,9 @@ done
 [[ -f $bz && -f $ko ]] || { echo "run-qemu.sh: need --bzimage and --module (see --help)" >&2; exit 2; }
 
 make -s -C "$here" >&2
-adds=(--add "$ko:/lg.ko" --add "$here/lgtest:/lgtest")
+adds=(--add "$ko:/lg/lg.ko" --add "$here/lgtest:/lg/lgtest")
 for g in "$here"/guest/*.elf; do
-	adds+=(--add "$g:/guest/$(basename "$g")")
+	adds+=(--add "$g:/lg/guest/$(basename "$g")")
 done
 exec "$repo/scripts/boot" "$bz" --cpu "$cpu" --timeout "$timeout" \
 	--script "$here/in-qemu.sh" "${adds[@]}"

@@ -45,3 +45,35 @@ void guest_init_lguest_data(void);
 void guest_main(void);
 
 #endif
+
+/* Interrupt and trap gates, as LHCALL_LOAD_IDT_ENTRY wants them. */
+#define GATE_INTERRUPT	0xE
+#define GATE_TRAP	0xF
+static inline void set_gate(unsigned int vector, void (*handler)(void),
+			    unsigned int type, unsigned int dpl)
+{
+	unsigned long h = (unsigned long)handler;
+
+	hcall(LHCALL_LOAD_IDT_ENTRY, vector, (0x60 << 16) | (h & 0xFFFF),
+	      (h & 0xFFFF0000) | 0x8000 | (dpl << 13) | (type << 8), 0);
+}
+
+/* LGUEST_INIT with the usual lguest_data. */
+static inline void guest_init(void)
+{
+	guest_init_lguest_data();
+	hcall(LHCALL_LGUEST_INIT, (unsigned long)&lguest_data, 0, 0, 0);
+}
+
+/*
+ * Page tables mapping the first 4 MiB at 0 and at 0xC0000000 (kernel
+ * only, writable), then LHCALL_NEW_PGTABLE.
+ */
+void guest_setup_paging(void);
+extern uint32_t guest_pgdir[1024];
+
+/* The switcher's address, from lguest_data.reserve_mem. */
+static inline uint32_t switcher_addr(void)
+{
+	return -lguest_data.reserve_mem;
+}

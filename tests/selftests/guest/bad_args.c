@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Malformed hypercalls kill the guest with a reason, never the host.  The
+ * test picks the case with the value it puts in eax at the first ucall.
+ */
+#include "guest.h"
+
+void guest_main(void)
+{
+	unsigned long which = 0;
+
+	guest_init();
+	asm volatile("outl %%eax, $0xf4" : "+a" (which) : "b" (0) : "memory");
+
+	switch (which) {
+	case 1:	/* an IDT vector past 255 */
+		hcall(LHCALL_LOAD_IDT_ENTRY, 256, 0, 0x8e00, 0);
+		break;
+	case 2:	/* a GDT index past 31 */
+		hcall(LHCALL_LOAD_GDT_ENTRY, 32, 0x0000ffff, 0x00cf9300, 0);
+		break;
+	case 3:	/* a page directory above the guest's memory */
+		hcall(LHCALL_NEW_PGTABLE, 0x10000000, 0, 0, 0);
+		break;
+	case 4:	/* a misaligned page directory */
+		hcall(LHCALL_NEW_PGTABLE, 0x1234, 0, 0, 0);
+		break;
+	case 5:	/* a call gate in the GDT */
+		hcall(LHCALL_LOAD_GDT_ENTRY, 20, 0x00600000, 0x0000ec00, 0);
+		break;
+	case 6:	/* a task gate in the IDT */
+		hcall(LHCALL_LOAD_IDT_ENTRY, 40, 0, 0x8500, 0);
+		break;
+	case 7:	/* lguest_data past the end of memory */
+		hcall(LHCALL_LGUEST_INIT, 0x3fffff00, 0, 0, 0);
+		break;
+	case 8:	/* a PTE into the switcher */
+		hcall(LHCALL_SET_PTE, 0, switcher_addr(), 0x1063, 0);
+		break;
+	case 9:	/* a stack segment not in ring 1 */
+		hcall(LHCALL_SET_STACK, 0x68, 0x200000, 1, 0);
+		break;
+	case 10: /* SET_PMD on a non-PAE host */
+		hcall(LHCALL_SET_PMD, 0, 0, 0, 0);
+		break;
+	}
+	GUEST_ASSERT(0);
+}
