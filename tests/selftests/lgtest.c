@@ -309,6 +309,122 @@ static int test_bad_args(struct lgt_vm *vm)
 	return 0;
 }
 
+/* A process that keeps the FPU busy with other values. */
+static pid_t start_fpu_hog(void)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		volatile double x = 1.0;
+
+		for (;;)
+			x = x * 1.0000001 + 0.5;
+	}
+	return pid;
+}
+
+static int test_spin(struct lgt_vm *vm)
+{
+	uint32_t v;
+	pid_t hog;
+	double t;
+	int ret;
+
+	if (boot(vm, "spin"))
+		return -1;
+	hog = start_fpu_hog();
+	t = now();
+	ret = expect_ucall(vm, UCALL_REPORT, &v);
+	printf("# spin: the guest computed for %.0f ms\n", (now() - t) * 1000);
+	kill(hog, SIGKILL);
+	waitpid(hog, NULL, 0);
+	if (ret)
+		return -1;
+	if (v != 0x1234567)
+		return fail("the guest's x87 register came back as %#x", v);
+	return expect_ucall(vm, UCALL_DONE, NULL);
+}
+
+static int test_user(struct lgt_vm *vm)
+{
+	uint32_t cs;
+
+	if (boot(vm, "user") || expect_ucall(vm, UCALL_REPORT, &cs))
+		return -1;
+	return expect_ucall(vm, UCALL_DONE, NULL);
+}
+
+static long memfree_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* 100 guests in a row, each paging and dying: nothing may stay behind. */
+static int test_leak(struct lgt_vm *vm)
+{
+	long before, after;
+	unsigned int i;
+
+	/* One first, so one-time allocations do not count. */
+	if (boot(vm, "pgtable") || expect_ucall(vm, UCALL_REPORT, NULL) ||
+	    expect_ucall(vm, UCALL_DONE, NULL))
+		return -1;
+	lgt_destroy(vm);
+	before = memfree_kb();
+	for (i = 0; i < 100; i++) {
+		if (boot(vm, "pgtable") || expect_ucall(vm, UCALL_REPORT, NULL) ||
+		    expect_ucall(vm, UCALL_DONE, NULL))
+			return -1;
+		lgt_destroy(vm);
+		if (boot(vm, "bad_hcall") || expect_death(vm, "Bad hypercall"))
+			return -1;
+		lgt_destroy(vm);
+	}
+	after = memfree_kb();
+	printf("# leak: MemFree %ld kB before 200 guests, %ld kB after\n",
+	       before, after);
+	if (before - after > 1024)
+		return fail("%ld kB less free memory after 200 guests", before - after);
+	return 0;
+}
+
+/* Several guests at once, on however many CPUs there are. */
+static int test_parallel(struct lgt_vm *vm)
+{
+	pid_t pids[4];
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < 4; i++) {
+		pids[i] = fork();
+		if (!pids[i]) {
+			struct lgt_vm v = { .fd = -1 };
+			int ret = boot(&v, "spin") ?:
+				  expect_ucall(&v, UCALL_REPORT, NULL) ?:
+				  expect_ucall(&v, UCALL_DONE, NULL);
+
+			_exit(ret ? 1 : 0);
+		}
+	}
+	for (i = 0; i < 4; i++) {
+		int status;
+
+		if (waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			bad++;
+	}
+	return bad ? fail("%u of 4 guests failed", bad) : 0;
+}
+
 /* Only the task that created the guest may run it. */
 static int test_eperm(struct lgt_vm *vm)
 {
@@ -371,6 +487,10 @@ static const struct {
 	{ "irq", test_irq, "LHREQ_IRQ from another thread wakes a halted guest" },
 	{ "async", test_async, "the hypercall ring runs queued calls in order" },
 	{ "bad_args", test_bad_args, "malformed hypercalls kill the guest with a reason" },
+	{ "spin", test_spin, "host interrupts and FPU switches while the guest computes" },
+	{ "user", test_user, "guest user mode: direct int $0x80, faults reflected on the kernel stack" },
+	{ "parallel", test_parallel, "four guests run at once" },
+	{ "leak", test_leak, "200 guests started and killed leave no memory behind" },
 };
 
 /* Run one test in a child, so a crash or a hang is one failure. */
@@ -389,7 +509,7 @@ static int run_one(unsigned int i)
 		int ret;
 
 		close(pipefd[0]);
-		alarm(20);
+		alarm(60);
 		ret = tests[i].fn(&vm);
 		lgt_destroy(&vm);
 		if (ret && write(pipefd[1], why, strlen(why)) < 0)

@@ -5,7 +5,7 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 Usage: tests/selftests/run-qemu.sh --bzimage BZ --module LG_KO [--cpu MODEL]
-                                    [--timeout S]
+                                    [--smp N] [--timeout S]
 
 Builds lgtest and the guests (make), boots BZ in QEMU (scripts/boot) with
 them and LG_KO in the initramfs, loads lg, runs lgtest (KTAP) and unloads
@@ -14,6 +14,7 @@ lg.  Exits with scripts/boot's status: 0 when every selftest passed.
   --bzimage BZ   the host kernel
   --module KO    lg.ko built for it
   --cpu MODEL    QEMU CPU model (default max)
+  --smp N        virtual CPUs (default 1)
   --timeout S    seconds (default 180)
   -h, --help     this text
 USAGE
@@ -21,12 +22,13 @@ USAGE
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-bz='' ko='' cpu=max timeout=180
+bz='' ko='' cpu=max smp=1 timeout=180
 while (($#)); do
 	case $1 in
 	--bzimage) bz=$2; shift ;;
 	--module) ko=$2; shift ;;
 	--cpu) cpu=$2; shift ;;
+	--smp) smp=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "run-qemu.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -40,5 +42,5 @@ adds=(--add "$ko:/lg/lg.ko" --add "$here/lgtest:/lg/lgtest")
 for g in "$here"/guest/*.elf; do
 	adds+=(--add "$g:/lg/guest/$(basename "$g")")
 done
-exec "$repo/scripts/boot" "$bz" --cpu "$cpu" --timeout "$timeout" \
+exec "$repo/scripts/boot" "$bz" --cpu "$cpu" --smp "$smp" --timeout "$timeout" \
 	--script "$here/in-qemu.sh" "${adds[@]}"
