@@ -289,6 +289,9 @@ static int test_bad_args(struct lgt_vm *vm)
 		[8] = "switcher pages",
 		[9] = "bad stack segment",
 		[10] = "Bad hypercall 13",
+		[11] = "page 0x10000 above the guest's memory",
+		[12] = "page table 0x10000063 above the guest's memory",
+		[13] = "bad page directory entry 0x4000e3",
 	};
 	unsigned int i;
 
@@ -425,6 +428,44 @@ static int test_parallel(struct lgt_vm *vm)
 	return bad ? fail("%u of 4 guests failed", bad) : 0;
 }
 
+static int test_noirq_iret(struct lgt_vm *vm)
+{
+	uint32_t v;
+
+	if (boot(vm, "noirq_iret") || expect_ucall(vm, UCALL_REPORT, NULL))
+		return -1;
+	if (lgt_irq(vm, 5) || expect_ucall(vm, UCALL_REPORT, &v))
+		return -1;
+	if (lgt_irq(vm, 5) || expect_ucall(vm, UCALL_REPORT, &v))
+		return -1;
+	if (v)
+		return fail("the second interrupt nested %d bytes deeper", (int)v);
+	return expect_ucall(vm, UCALL_DONE, NULL);
+}
+
+static int test_trap(struct lgt_vm *vm)
+{
+	uint32_t v;
+
+	if (boot(vm, "trap") || expect_ucall(vm, UCALL_REPORT, NULL))
+		return -1;
+	if (lgt_trap(vm, 7) != -EINVAL)
+		return fail("LHREQ_TRAP for a vector without a handler did not give EINVAL");
+	if (lgt_trap(vm, 6))
+		return fail("LHREQ_TRAP 6: %s", strerror(errno));
+	if (expect_ucall(vm, UCALL_REPORT, &v))
+		return -1;
+	if (v != 6)
+		return fail("the #UD handler reported %u", v);
+	return 0;
+}
+
+static int test_pte_updates(struct lgt_vm *vm)
+{
+	return boot(vm, "pte_updates") ?: expect_ucall(vm, UCALL_REPORT, NULL) ?:
+	       expect_ucall(vm, UCALL_DONE, NULL);
+}
+
 /* Only the task that created the guest may run it. */
 static int test_eperm(struct lgt_vm *vm)
 {
@@ -489,6 +530,9 @@ static const struct {
 	{ "bad_args", test_bad_args, "malformed hypercalls kill the guest with a reason" },
 	{ "spin", test_spin, "host interrupts and FPU switches while the guest computes" },
 	{ "user", test_user, "guest user mode: direct int $0x80, faults reflected on the kernel stack" },
+	{ "pte_updates", test_pte_updates, "SET_PTE, SET_PGD and FLUSH_TLB update the shadow page tables" },
+	{ "noirq_iret", test_noirq_iret, "an interrupt at noirq_iret is taken after that iret, not nested" },
+	{ "trap", test_trap, "LHREQ_TRAP delivers a trap to the guest's handler" },
 	{ "parallel", test_parallel, "four guests run at once" },
 	{ "leak", test_leak, "200 guests started and killed leave no memory behind" },
 };

@@ -5,6 +5,8 @@
  */
 #include "guest.h"
 
+static uint32_t guest_ptes_8m[1024] __attribute__((aligned(4096)));
+
 void guest_main(void)
 {
 	unsigned long which = 0;
@@ -42,6 +44,22 @@ void guest_main(void)
 		break;
 	case 10: /* SET_PMD on a non-PAE host */
 		hcall(LHCALL_SET_PMD, 0, 0, 0, 0);
+		break;
+	case 11: /* a page far above the guest's memory and MMIO window */
+		guest_ptes_8m[0] = 0x10000000 | 0x063;
+		guest_pgdir[2] = (uint32_t)guest_ptes_8m | 0x063;
+		guest_setup_paging();
+		*(volatile uint32_t *)0x800000;
+		break;
+	case 12: /* a page table above the guest's memory */
+		guest_pgdir[2] = 0x10000000 | 0x063;
+		guest_setup_paging();
+		*(volatile uint32_t *)0x800000;
+		break;
+	case 13: /* a large (PSE) page directory entry */
+		guest_pgdir[2] = 0x400000 | 0x0e3;
+		guest_setup_paging();
+		*(volatile uint32_t *)0x800000;
 		break;
 	}
 	GUEST_ASSERT(0);
