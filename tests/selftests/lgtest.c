@@ -99,11 +99,14 @@ static int test_ring1(struct lgt_vm *vm)
 
 static int test_pgtable(struct lgt_vm *vm)
 {
-	uint32_t reserve;
+	uint32_t reserve, khz;
 
 	if (boot(vm, "pgtable") || expect_ucall(vm, UCALL_REPORT, &reserve))
 		return -1;
 	printf("# reserve_mem %#x: the switcher is at %#x\n", reserve, -reserve);
+	if (expect_ucall(vm, UCALL_REPORT, &khz))
+		return -1;
+	printf("# tsc_khz %u (0: the host's TSC is not constant and stable)\n", khz);
 	return expect_ucall(vm, UCALL_DONE, NULL);
 }
 
@@ -395,12 +398,13 @@ static int test_leak(struct lgt_vm *vm)
 
 	/* One first, so one-time allocations do not count. */
 	if (boot(vm, "pgtable") || expect_ucall(vm, UCALL_REPORT, NULL) ||
-	    expect_ucall(vm, UCALL_DONE, NULL))
+	    expect_ucall(vm, UCALL_REPORT, NULL) || expect_ucall(vm, UCALL_DONE, NULL))
 		return -1;
 	lgt_destroy(vm);
 	before = memfree_kb();
 	for (i = 0; i < 100; i++) {
 		if (boot(vm, "pgtable") || expect_ucall(vm, UCALL_REPORT, NULL) ||
+		    expect_ucall(vm, UCALL_REPORT, NULL) ||
 		    expect_ucall(vm, UCALL_DONE, NULL))
 			return -1;
 		lgt_destroy(vm);

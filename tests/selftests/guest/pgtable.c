@@ -23,6 +23,7 @@ void guest_main(void)
 	/* The switcher is above the guest kernel's space. */
 	GUEST_ASSERT(-lguest_data.reserve_mem > 0xC0000000u);
 	GUEST_REPORT(lguest_data.reserve_mem);
+	GUEST_REPORT(lguest_data.tsc_khz);
 
 	/* The first 4 MiB, at 0 and again at 0xC0000000. */
 	for (i = 0; i < 1024; i++)

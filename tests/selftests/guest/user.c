@@ -3,7 +3,8 @@
  * Guest user mode (ring 3): its "int $0x80" takes the guest's trap gate
  * straight to ring 1 on the LHCALL_SET_STACK stack, and a fault it makes
  * (reading a kernel page) comes to the guest through the host, with the
- * user's ss and esp on the kernel stack.
+ * user's ss and esp on the kernel stack.  Before that, the guest kernel
+ * reads a user page, which host SMAP would forbid.
  */
 #include "guest.h"
 
@@ -72,6 +73,13 @@ void guest_main(void)
 	user_ptes[1] = (uint32_t)user_stack | 0x067;
 	guest_pgdir[USER_ADDR >> 22] = (uint32_t)user_ptes | 0x067;
 	guest_setup_paging();
+
+	/*
+	 * The guest kernel reads its user's pages, as copy_from_user does:
+	 * fine even where the host runs with SMAP, which the switcher turns
+	 * off while the guest runs.
+	 */
+	GUEST_ASSERT(*(volatile uint8_t *)USER_ADDR == 0xcd);
 
 	asm volatile("pushl $0x7b\n"		/* ss */
 		     "	pushl %0\n"		/* esp */
