@@ -28,7 +28,9 @@ t_checkpatch() {
 		types=${types:+$types,}FILE_PATH_CHANGES
 	fi
 	echo "ignored types: ${types:-none}"
-	out=$(cd "$src" && perl scripts/checkpatch.pl --strict --show-types --no-color \
+	# Debian's python3 has the python3-ply and python3-git that
+	# checkpatch's SPDX check (scripts/spdxcheck.py) needs.
+	out=$(cd "$src" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --show-types --no-color \
 		${types:+--ignore "$types"} "$patch" 2>&1) || true
 	printf '%s\n' "$out"
 	read -r e w c < <(sed -n 's/^total: \([0-9]*\) errors, \([0-9]*\) warnings, \([0-9]*\) checks.*/\1 \2 \3/p' <<<"$out" | tail -n1)
