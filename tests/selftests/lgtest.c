@@ -220,6 +220,10 @@ static int test_syscall_direct(struct lgt_vm *vm)
 		return -1;
 	if (!(flags & 0x200))
 		return fail("int $0x80 pushed flags %#x: it went through the host", flags);
+	if (expect_ucall(vm, UCALL_REPORT, &flags))
+		return -1;
+	if (flags & 0x200)
+		return fail("reflected int $0x80 pushed flags %#x: not the virtual IF", flags);
 	return expect_ucall(vm, UCALL_DONE, NULL);
 }
 
@@ -574,7 +578,7 @@ static const struct {
 	{ "eperm", test_eperm, "read() from another task gives EPERM" },
 	{ "initialize", test_initialize, "LHREQ_INITIALIZE once, requests checked" },
 	{ "pagefault", test_pagefault, "page faults reach the guest with cr2; the switcher pages are not writable" },
-	{ "syscall_direct", test_syscall_direct, "a guest trap gate for int $0x80 is taken without the host" },
+	{ "syscall_direct", test_syscall_direct, "int $0x80: a trap gate is taken without the host, an interrupt gate through it" },
 	{ "timer", test_timer, "SET_CLOCKEVENT raises IRQ 0 after about the time asked; HALT waits" },
 	{ "irq", test_irq, "LHREQ_IRQ from another thread wakes a halted guest" },
 	{ "async", test_async, "the hypercall ring runs queued calls in order" },
