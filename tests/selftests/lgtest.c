@@ -314,6 +314,7 @@ static int test_bad_args(struct lgt_vm *vm)
 		[11] = "page 0x10000 above the guest's memory",
 		[12] = "page table 0x10000063 above the guest's memory",
 		[13] = "bad page directory entry 0x4000e3",
+		[14] = "fault in the switcher entering the guest",
 	};
 	unsigned int i;
 

@@ -56,6 +56,12 @@ void guest_main(void)
 		guest_setup_paging();
 		*(volatile uint32_t *)0x800000;
 		break;
+	case 14: /* a segment register whose GDT entry went away */
+		hcall(LHCALL_LOAD_GDT_ENTRY, 20, 0x0000ffff, 0x00cfb300, 0);
+		asm volatile("movw %w0, %%gs" : : "r" (20 * 8 + 1));
+		/* The switcher's reload of %gs faults on the way back in. */
+		hcall(LHCALL_LOAD_GDT_ENTRY, 20, 0, 0, 0);
+		break;
 	case 13: /* a large (PSE) page directory entry */
 		guest_pgdir[2] = 0x400000 | 0x0e3;
 		guest_setup_paging();
