@@ -5,7 +5,7 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 Usage: tests/selftests/run-qemu.sh --bzimage BZ --module LG_KO [--cpu MODEL]
-                                    [--smp N] [--timeout S]
+                                    [--smp N] [--timeout S] [-- BOOT_ARGS...]
 
 Builds lgtest and the guests (make), boots BZ in QEMU (scripts/boot) with
 them and LG_KO in the initramfs, loads lg, runs lgtest (KTAP) and unloads
@@ -16,13 +16,14 @@ lg.  Exits with scripts/boot's status: 0 when every selftest passed.
   --cpu MODEL    QEMU CPU model (default max)
   --smp N        virtual CPUs (default 1)
   --timeout S    seconds (default 180)
+  -- ARGS...     passed on to scripts/boot (e.g. --quiet --log FILE)
   -h, --help     this text
 USAGE
 }
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-bz='' ko='' cpu=max smp=1 timeout=180
+bz='' ko='' cpu=max smp=1 timeout=180 boot_args=()
 while (($#)); do
 	case $1 in
 	--bzimage) bz=$2; shift ;;
@@ -31,6 +32,7 @@ while (($#)); do
 	--smp) smp=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	-h|--help) usage; exit 0 ;;
+	--) shift; boot_args=("$@"); break ;;
 	*) echo "run-qemu.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -43,4 +45,4 @@ for g in "$here"/guest/*.elf; do
 	adds+=(--add "$g:/lg/guest/$(basename "$g")")
 done
 exec "$repo/scripts/boot" "$bz" --cpu "$cpu" --smp "$smp" --timeout "$timeout" \
-	--script "$here/in-qemu.sh" "${adds[@]}"
+	--script "$here/in-qemu.sh" "${adds[@]}" ${boot_args[@]+"${boot_args[@]}"}
