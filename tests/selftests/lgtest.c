@@ -522,6 +522,57 @@ static int test_seglimit(struct lgt_vm *vm)
 		    lgt_exit_str(&e, buf, sizeof(buf)));
 }
 
+/*
+ * Launchers killed while their guest runs: the host notices the signal
+ * in the run loop and frees everything when the file is closed.
+ */
+static int test_kill(struct lgt_vm *vm)
+{
+	long before, after;
+	unsigned int i;
+
+	before = memfree_kb();
+	for (i = 0; i < 20; i++) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		int status, p[2];
+		pid_t pid;
+		char c;
+
+		if (pipe(p))
+			return fail("pipe: %s", strerror(errno));
+		pid = fork();
+		if (!pid) {
+			struct lgt_vm v = { .fd = -1 };
+
+			close(p[0]);
+			if (boot(&v, "forever") || expect_ucall(&v, UCALL_REPORT, NULL))
+				_exit(1);
+			/* Running: tell the parent, then run until killed. */
+			if (write(p[1], "r", 1) != 1)
+				_exit(1);
+			expect_ucall(&v, UCALL_DONE, NULL);
+			_exit(1);
+		}
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1) {
+			close(p[0]);
+			waitpid(pid, NULL, 0);
+			return fail("launcher %u did not start its guest", i);
+		}
+		close(p[0]);
+		nanosleep(&ts, NULL);
+		kill(pid, SIGKILL);
+		if (waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status))
+			return fail("launcher %u did not die of SIGKILL", i);
+	}
+	after = memfree_kb();
+	printf("# kill: MemFree %ld kB before 20 killed launchers, %ld kB after\n",
+	       before, after);
+	if (before - after > 1024)
+		return fail("%ld kB less free memory", before - after);
+	return 0;
+}
+
 /* Only the task that created the guest may run it. */
 static int test_eperm(struct lgt_vm *vm)
 {
@@ -591,6 +642,7 @@ static const struct {
 	{ "noirq_iret", test_noirq_iret, "an interrupt at noirq_iret is taken after that iret, not nested" },
 	{ "trap", test_trap, "LHREQ_TRAP delivers a trap to the guest's handler" },
 	{ "parallel", test_parallel, "four guests run at once" },
+	{ "kill", test_kill, "launchers killed while their guest runs leave nothing behind" },
 	{ "leak", test_leak, "300 guests started and killed leave no memory behind" },
 };
 
