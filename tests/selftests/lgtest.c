@@ -573,6 +573,12 @@ static int test_kill(struct lgt_vm *vm)
 	return 0;
 }
 
+static int test_pgdirs(struct lgt_vm *vm)
+{
+	return boot(vm, "pgdirs") ?: expect_ucall(vm, UCALL_REPORT, NULL) ?:
+	       expect_ucall(vm, UCALL_DONE, NULL);
+}
+
 /* Only the task that created the guest may run it. */
 static int test_eperm(struct lgt_vm *vm)
 {
@@ -639,6 +645,7 @@ static const struct {
 	{ "user", test_user, "guest user mode: direct int $0x80, faults reflected on the kernel stack" },
 	{ "pte_updates", test_pte_updates, "SET_PTE, SET_PGD and FLUSH_TLB update the shadow page tables" },
 	{ "seglimit", test_seglimit, "segment limits stop guest reads of the switcher" },
+	{ "pgdirs", test_pgdirs, "six page directories through four shadows: user halves apart, kernel half shared" },
 	{ "noirq_iret", test_noirq_iret, "an interrupt at noirq_iret is taken after that iret, not nested" },
 	{ "trap", test_trap, "LHREQ_TRAP delivers a trap to the guest's handler" },
 	{ "parallel", test_parallel, "four guests run at once" },

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Six page directories, more than the host caches (four): each maps its
+ * own page at 8 MiB and shares the kernel half at 0xC0000000.  Switching
+ * between them recycles shadows; every switch must show the directory's
+ * own user page, and a kernel PTE changed (with SET_PTE) while one
+ * directory is current must show in all of them.
+ */
+#include "guest.h"
+
+#define NDIRS	6
+#define UADDR	0x800000u
+#define KADDR	0xC0400000u
+
+static uint32_t dirs[NDIRS][1024] __attribute__((aligned(4096)));
+static uint32_t user_ptes[NDIRS][1024] __attribute__((aligned(4096)));
+static uint32_t low_ptes[1024] __attribute__((aligned(4096)));
+static uint32_t kernel_ptes[1024] __attribute__((aligned(4096)));
+static volatile uint32_t pages[NDIRS + 2][1024] __attribute__((aligned(4096)));
+
+static uint32_t peek(uint32_t addr)
+{
+	return *(volatile uint32_t *)addr;
+}
+
+void guest_main(void)
+{
+	unsigned int i, round;
+
+	guest_init();
+	for (i = 0; i < 1024; i++)
+		low_ptes[i] = (i << 12) | 0x063;
+	for (i = 0; i < NDIRS + 2; i++)
+		pages[i][0] = 0x1000 + i;
+	kernel_ptes[0] = (uint32_t)pages[NDIRS] | 0x063;
+	for (i = 0; i < NDIRS; i++) {
+		user_ptes[i][0] = (uint32_t)pages[i] | 0x067;
+		dirs[i][0] = (uint32_t)low_ptes | 0x063;
+		dirs[i][UADDR >> 22] = (uint32_t)user_ptes[i] | 0x067;
+		dirs[i][0xC0000000u >> 22] = (uint32_t)low_ptes | 0x063;
+		dirs[i][KADDR >> 22] = (uint32_t)kernel_ptes | 0x063;
+	}
+
+	for (round = 0; round < 5; round++) {
+		for (i = 0; i < NDIRS; i++) {
+			hcall(LHCALL_NEW_PGTABLE, (uint32_t)dirs[i], 0, 0, 0);
+			GUEST_ASSERT(peek(UADDR) == 0x1000 + i);
+			GUEST_ASSERT(peek(KADDR) == 0x1000 + NDIRS + (round >= 3));
+		}
+		if (round == 2) {
+			/* A kernel mapping changes while dirs[5] is current. */
+			kernel_ptes[0] = (uint32_t)pages[NDIRS + 1] | 0x063;
+			hcall(LHCALL_SET_PTE, (uint32_t)dirs[NDIRS - 1], KADDR,
+			      kernel_ptes[0], 0);
+		}
+	}
+	GUEST_REPORT(peek(KADDR));
+}
