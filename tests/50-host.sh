@@ -1,0 +1,23 @@
+# test: the lguest host module (lg.ko) passes its selftests in QEMU
+# shellcheck shell=bash
+
+# Boot the host kernel with lg.ko and tests/selftests in the initramfs,
+# run lgtest (KTAP) between insmod and rmmod, and pass if every selftest
+# passed or skipped and lg unloaded.
+t_selftests() {
+	local cpu=$1 smp=$2 bz out ko log=$T_LOG.serial rc=0
+	bz=$(t_bzimage host) || return 1
+	out=$(<"$T_STATE/host.out")
+	ko=$out/drivers/lguest/lg.ko
+	[[ -f $ko ]] || { echo "no $ko: config/host.config needs CONFIG_LGUEST=m"; return 1; }
+	"$LG_REPO/tests/selftests/run-qemu.sh" --bzimage "$bz" --module "$ko" \
+		--cpu "$cpu" --smp "$smp" --timeout 300 -- --quiet --log "$log" || rc=$?
+	grep -E '^(not )?ok [0-9]+ |^# [0-9]+ passed' "$log" || true
+	grep -q 'not ok - rmmod lg' "$log" && { echo "rmmod lg failed; serial log: $log"; return 1; }
+	((rc == 0)) || { echo "selftests failed (scripts/boot exit $rc); serial log: $log"; return 1; }
+	echo "all selftests passed or skipped; serial log: $log"
+}
+
+check "lg.ko selftests pass on -cpu max" t_selftests max 1
+check "lg.ko selftests pass on -cpu qemu32" t_selftests qemu32 1
+check "lg.ko selftests pass on -cpu max with two CPUs" t_selftests max 2
