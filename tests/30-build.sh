@@ -25,3 +25,5 @@ check "kernel with the series builds with the host config (LGUEST_GUEST off)" t_
 check "host config: no new warnings compared to pristine" t_new_warnings host pristine-host
 check "kernel with the series builds with the guest config (LGUEST_GUEST=y sticks)" t_build guest
 check "guest config: no new warnings compared to pristine (host config)" t_new_warnings guest pristine-host
+check "kernel with the series builds with the guest config and PAE page tables" t_build guest+pae
+check "guest config with PAE: no new warnings compared to pristine (host config)" t_new_warnings guest+pae pristine-host

@@ -17,3 +17,4 @@ t_boot() {
 check "host kernel (LGUEST_GUEST off) boots to init on -cpu max and powers off" t_boot host max
 check "guest-config kernel (LGUEST_GUEST=y) boots natively to init on -cpu max and powers off" t_boot guest max
 check "guest-config kernel (LGUEST_GUEST=y) boots natively on -cpu qemu32 (no PAE/NX) and powers off" t_boot guest qemu32
+check "guest-config kernel with PAE boots natively to init on -cpu max (NX on) and powers off" t_boot guest+pae max

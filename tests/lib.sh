@@ -89,7 +89,8 @@ t_touched() {
 t_pristine() { "$LG_REPO/scripts/get-kernel" --no-deps --version "$T_VERSION" --print-path; }
 
 # t_build VARIANT: build a variant once per run, its result remembered in
-# $T_STATE. VARIANT is host, guest, pristine-host or pristine-guest.
+# $T_STATE. VARIANT is host, guest, pristine-host or pristine-guest, with
+# "+pae" appended for the PAE page-table variant (config/pae.config).
 # Its warnings go to $T_STATE/VARIANT.warnings, its build dir to
 # $T_STATE/VARIANT.out.
 t_build() {
@@ -101,8 +102,11 @@ t_build() {
 	case $v in
 	pristine-*) args+=(--pristine) ;;
 	esac
-	case $v in
+	case ${v%+pae} in
 	*guest) args+=(--guest) ;;
+	esac
+	case $v in
+	*+pae) args+=(--config pae) ;;
 	esac
 	"$LG_REPO/scripts/build" --version "$T_VERSION" "${args[@]}" \
 		--warnings "$T_STATE/$v.warnings" >"$T_STATE/$v.build.out" 2>&1 || rc=$?
