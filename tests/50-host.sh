@@ -18,6 +18,16 @@ t_selftests() {
 	echo "all selftests passed or skipped; serial log: $log"
 }
 
+# The selftests build without a kernel tree, from copies of the two uapi
+# headers; they must stay what the series puts in the kernel.
+t_headers() {
+	local tree
+	tree=$("$LG_REPO/scripts/apply" --version "$T_VERSION" | tail -n1)
+	make -s -C "$LG_REPO/tests/selftests" check-headers KSRC="$tree"
+	echo "tests/selftests/include/linux/lguest*.h match $tree/include/uapi/linux/"
+}
+
+check "selftests' copies of the uapi headers match the patched tree" t_headers
 check "lg.ko selftests pass on -cpu max" t_selftests max 1
 check "lg.ko selftests pass on -cpu qemu32" t_selftests qemu32 1
 check "lg.ko selftests pass on -cpu max with two CPUs" t_selftests max 2
