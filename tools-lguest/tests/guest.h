@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The launcher's test guests: freestanding programs that the host starts
+ * in ring 1 at guest-physical 1 MiB, in "linear" mode (virtual ==
+ * physical), and that do what a Linux guest does to its launcher: port
+ * I/O to PCI config space, MMIO to the virtio registers, hypercalls.
+ */
+#ifndef TEST_GUEST_H
+#define TEST_GUEST_H
+
+#include <stdint.h>
+#include <linux/lguest.h>
+
+static inline unsigned long hcall(unsigned long nr, unsigned long a1,
+				  unsigned long a2, unsigned long a3)
+{
+	asm volatile("int $0x1f" : "+a" (nr) : "b" (a1), "c" (a2), "d" (a3)
+		     : "memory");
+	return nr;
+}
+
+static inline void outb(uint8_t v, uint16_t port) { asm volatile("outb %0, %1" : : "a" (v), "Nd" (port)); }
+static inline void outw(uint16_t v, uint16_t port) { asm volatile("outw %0, %1" : : "a" (v), "Nd" (port)); }
+static inline void outl(uint32_t v, uint16_t port) { asm volatile("outl %0, %1" : : "a" (v), "Nd" (port)); }
+static inline uint8_t inb(uint16_t port) { uint8_t v; asm volatile("inb %1, %0" : "=a" (v) : "Nd" (port)); return v; }
+static inline uint16_t inw(uint16_t port) { uint16_t v; asm volatile("inw %1, %0" : "=a" (v) : "Nd" (port)); return v; }
+static inline uint32_t inl(uint16_t port) { uint32_t v; asm volatile("inl %1, %0" : "=a" (v) : "Nd" (port)); return v; }
+
+/* start.c */
+void guest_main(void);
+void lguest_init(void);
+__attribute__((noreturn)) void shutdown(const char *why, unsigned long how);
+void *memset(void *s, int c, unsigned long n);
+void *memcpy(void *d, const void *s, unsigned long n);
+
+/* PCI configuration mechanism #1, bus 0, function 0. */
+static inline void pci_select(unsigned int slot, unsigned int reg)
+{
+	outl(0x80000000u | (slot << 11) | (reg & 0xFC), 0xCF8);
+}
+static inline uint32_t pci_read32(unsigned int slot, unsigned int reg)
+{
+	pci_select(slot, reg);
+	return inl(0xCFC);
+}
+static inline uint16_t pci_read16(unsigned int slot, unsigned int reg)
+{
+	pci_select(slot, reg);
+	return inw(0xCFC + (reg & 2));
+}
+static inline uint8_t pci_read8(unsigned int slot, unsigned int reg)
+{
+	pci_select(slot, reg);
+	return inb(0xCFC + (reg & 3));
+}
+static inline void pci_write32(unsigned int slot, unsigned int reg, uint32_t v)
+{
+	pci_select(slot, reg);
+	outl(v, 0xCFC);
+}
+static inline void pci_write8(unsigned int slot, unsigned int reg, uint8_t v)
+{
+	pci_select(slot, reg);
+	outb(v, 0xCFC + (reg & 3));
+}
+
+/*
+ * The console's emergency write through the PCI_CFG window, as the Linux
+ * guest's early console does it: find the capabilities once, then one
+ * config write per character.
+ */
+void console_find(void);
+void putc_early(char c);
+void puts_early(const char *s);
+void putx_early(uint32_t v);
+/* Report a failed check and stop with a reason the test sees. */
+__attribute__((noreturn)) void fail(const char *what, unsigned int line, uint32_t got);
+#define CHECK(cond, got)						\
+	do {								\
+		if (!(cond))						\
+			fail(#cond, __LINE__, (got));			\
+	} while (0)
+
+extern unsigned int devcfg_offset;	/* the device config in BAR0 */
+extern unsigned int pci_cfg_cap;	/* the PCI_CFG capability */
+
+#endif

@@ -1,0 +1,44 @@
+#!/bin/sh
+# Run inside the test initramfs (scripts/boot --script, see
+# tests/55-launcher.sh): the launcher's cases against lg.ko.  Each case
+# prints a block that the test on the outside judges:
+#
+#   === case NAME rc=STATUS
+#   stdout: ...
+#   stderr: ...
+#   === end NAME
+#
+# /lg holds lg.ko, the launcher and the test guests (tests/*.elf).
+L=/lg/lguest
+G=/lg/guest
+
+# run_case NAME STDIN COMMAND...: run with a time limit, report.
+run_case() {
+	name=$1 input=$2
+	shift 2
+	timeout 120 "$@" <"$input" >"/tmp/$name.out" 2>"/tmp/$name.err"
+	rc=$?
+	echo "=== case $name rc=$rc"
+	sed 's/^/stdout: /' "/tmp/$name.out"
+	sed 's/^/stderr: /' "/tmp/$name.err"
+	echo "=== end $name"
+}
+
+run_case nodev /dev/null "$L" 16 "$G/console.elf"
+
+insmod /lg/lg.ko || echo "=== insmod lg.ko failed"
+
+printf 'lguest-initrd-marker\nmore\n' >/tmp/initrd.img
+printf 'ping from stdin\n' >/tmp/stdin.txt
+run_case console /tmp/stdin.txt "$L" --initrd=/tmp/initrd.img 16 "$G/console.elf" console=hvc0 lguest.test=1
+run_case bzimage /dev/null "$L" 16 "$G/hello.bzImage" a b c
+run_case panic /dev/null "$L" 16 "$G/panic.elf"
+run_case restart /dev/null "$L" 16 "$G/restart.elf"
+run_case badinsn /dev/null "$L" 16 "$G/badinsn.elf"
+run_case violation /dev/null "$L" 16 "$G/violation.elf"
+# The guest's memory is freed with the launcher: run a few in a row.
+run_case again /dev/null sh -c "for i in 1 2 3 4 5; do $L 64 $G/hello.bzImage run \$i || exit; done"
+
+rmmod lg || echo "=== rmmod lg failed"
+dmesg | grep -i -E 'lguest|BUG|WARNING|Oops' | head -20
+exit 0
