@@ -224,9 +224,9 @@ reflect:
 
 /* The MMIO instructions we emulate. */
 enum mmio_kind {
-	MOV_TO_MEM,	/* 88/89: register to memory */
+	MOV_TO_MEM,	/* 88/89 (a2/a3): register to memory */
 	MOV_IMM_TO_MEM,	/* c6/c7: immediate to memory */
-	MOV_FROM_MEM,	/* 8a/8b: memory to register */
+	MOV_FROM_MEM,	/* 8a/8b (a0/a1): memory to register */
 	MOVZX,		/* 0f b6/b7 */
 	MOVSX,		/* 0f be/bf */
 };
@@ -290,6 +290,14 @@ static bool decode_mmio(const uint8_t *b, struct mmio_insn *mi)
 		}
 		mi->size = (op & 1) ? 2 : 1;
 		mi->dsize = opsize;
+	} else if (op >= 0xA0 && op <= 0xA3) {
+		/* a0-a3: %al/%eax to or from a 32-bit absolute address */
+		mi->kind = (op & 2) ? MOV_TO_MEM : MOV_FROM_MEM;
+		mi->size = (op & 1) ? opsize : 1;
+		mi->dsize = mi->size;
+		mi->reg = 0;
+		mi->len = i + 4;
+		return true;
 	} else {
 		switch (op) {
 		case 0x88: case 0x89:

@@ -114,6 +114,16 @@ static void check_mmio(void)
 	CHECK(v == 1, v);
 	*(volatile uint32_t *)BAR = 0;
 
+	/* a1 and a3: %eax from and to an absolute address */
+	asm volatile("movl %0, %c1" : : "a" (1), "i" (BAR) : "memory");
+	asm volatile("movl %c1, %0" : "=a" (v) : "i" (BAR) : "memory");
+	CHECK(v == 1, v);
+	asm volatile("movl %0, %c1" : : "a" (0), "i" (BAR) : "memory");
+	/* 66 a1 and a0 */
+	asm volatile("movw %c1, %0" : "=a" (w) : "i" (BAR + 0x12) : "memory");
+	CHECK(w == 2, w);
+	asm volatile("movl $0xFFFFFFFF, %0\n\tmovb %c1, %%al" : "=&a" (v) : "i" (BAR + 0x15) : "memory");
+	CHECK(v == 0xFFFFFF00, v);
 	/* 66 8b: movw num_queues */
 	asm volatile("movw 0x12(%1), %0" : "=a" (w) : "b" (base) : "memory");
 	CHECK(w == 2, w);

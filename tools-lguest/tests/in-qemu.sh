@@ -12,11 +12,13 @@
 L=/lg/lguest
 G=/lg/guest
 
-# run_case NAME STDIN COMMAND...: run with a time limit, report.
+# run_case NAME STDIN COMMAND...: run it and report.  No timeout(1): in
+# this kernel under TCG, busybox's sleep (and so timeout) returns at once;
+# scripts/boot's time limit catches a hang.
 run_case() {
 	name=$1 input=$2
 	shift 2
-	timeout 120 "$@" <"$input" >"/tmp/$name.out" 2>"/tmp/$name.err"
+	"$@" <"$input" >"/tmp/$name.out" 2>"/tmp/$name.err"
 	rc=$?
 	echo "=== case $name rc=$rc"
 	sed 's/^/stdout: /' "/tmp/$name.out"

@@ -1,0 +1,154 @@
+# test: the launcher (tools-lguest) builds cleanly, reports setup errors and runs test guests under lg.ko
+# shellcheck shell=bash
+
+# Build the launcher and its test guests against the patched tree, with no
+# warnings, into $T_STATE/launcher.
+t_launcher_build() {
+	local tree out=$T_STATE/launcher
+	tree=$("$LG_REPO/scripts/apply" --version "$T_VERSION" | tail -n1)
+	rm -rf "$out"
+	mkdir -p "$out"
+	make -C "$LG_REPO/tools-lguest" KSRC="$tree" O="$out" all tests >"$out/build.log" 2>&1 ||
+		{ cat "$out/build.log"; echo "make -C tools-lguest KSRC=$tree failed"; return 1; }
+	cat "$out/build.log"
+	if grep -q 'warning:' "$out/build.log"; then
+		echo "the build has warnings (above)"
+		return 1
+	fi
+	file "$out/lguest" | grep -q 'ELF 32-bit.*statically linked' ||
+		{ echo "$out/lguest is not a static 32-bit program: $(file "$out/lguest")"; return 1; }
+	echo "built $out/lguest and the test guests in $out/tests"
+}
+
+# t_setup_error STATUS TEXT ARGS...: the launcher, run here with ARGS,
+# exits with STATUS and says TEXT on stderr (or stdout for status 0).
+t_setup_error() {
+	local want=$1 text=$2 rc=0 lg=$T_STATE/launcher/lguest
+	shift 2
+	[[ -x $lg ]] || { echo "no launcher: see the build check"; return 1; }
+	echo "\$ lguest $*"
+	"$lg" "$@" </dev/null >"$T_LOG.out" 2>"$T_LOG.err" || rc=$?
+	sed 's/^/stdout: /' "$T_LOG.out"
+	sed 's/^/stderr: /' "$T_LOG.err"
+	((rc == want)) || { echo "exit status $rc, wanted $want"; return 1; }
+	if ((want == 0)); then
+		grep -qF -- "$text" "$T_LOG.out" || { echo "no '$text' on stdout"; return 1; }
+	else
+		grep -qF -- "$text" "$T_LOG.err" || { echo "no '$text' on stderr"; return 1; }
+	fi
+	echo "exit status $rc and '$text'"
+}
+
+# Boot the host kernel once with lg.ko, the launcher and the test guests;
+# tools-lguest/tests/in-qemu.sh runs every case and the checks after this
+# one read their results from the serial log.
+t_launcher_qemu() {
+	local bz out ko lg=$T_STATE/launcher adds=() g rc=0
+	bz=$(t_bzimage host) || return 1
+	out=$(<"$T_STATE/host.out")
+	ko=$out/drivers/lguest/lg.ko
+	[[ -f $ko ]] || { echo "no $ko: config/host.config needs CONFIG_LGUEST=m"; return 1; }
+	[[ -x $lg/lguest ]] || { echo "no launcher: see the build check"; return 1; }
+	adds=(--add "$ko:/lg/lg.ko" --add "$lg/lguest:/lg/lguest")
+	for g in "$lg"/tests/*.elf "$lg"/tests/*.bzImage; do
+		adds+=(--add "$g:/lg/guest/$(basename "$g")")
+	done
+	"$LG_REPO/scripts/boot" "$bz" --quiet --cpu max --timeout 400 \
+		--log "$T_STATE/launcher.serial" \
+		--script "$LG_REPO/tools-lguest/tests/in-qemu.sh" "${adds[@]}" || rc=$?
+	grep -a '^=== ' "$T_STATE/launcher.serial" | tr -d '\r' || true
+	((rc == 0)) || { echo "scripts/boot exit $rc; serial log: $T_STATE/launcher.serial"; return 1; }
+	echo "serial log: $T_STATE/launcher.serial"
+}
+
+# t_case NAME STATUS TEXT...: in the QEMU run, case NAME exited with
+# STATUS and its output has every TEXT ("stdout: ..." or "stderr: ...").
+t_case() {
+	local name=$1 want=$2 block text serial=$T_STATE/launcher.serial
+	shift 2
+	[[ -f $serial ]] || { echo "no serial log: see the QEMU check"; return 1; }
+	block=$(tr -d '\r' <"$serial" | awk -v n="$name" '
+		index($0, "=== case " n " rc=") == 1 { p = 1 }
+		p { print }
+		$0 == "=== end " n { p = 0 }')
+	[[ -n $block ]] || { echo "case $name did not run; serial log: $serial"; return 1; }
+	printf '%s\n' "$block"
+	grep -qx "=== case $name rc=$want" <<<"$block" ||
+		{ echo "exit status is not $want; serial log: $serial"; return 1; }
+	for text in "$@"; do
+		grep -qF -- "$text" <<<"$block" || { echo "missing: '$text'; serial log: $serial"; return 1; }
+	done
+	echo "case $name: exit status $want and the expected output"
+}
+
+check "launcher and test guests build with -Wall -Wextra and no warnings" t_launcher_build
+
+t_lg_tests=$T_STATE/launcher/tests
+check "launcher: --help prints the usage and exits 0" \
+	t_setup_error 0 "Usage: lguest" --help
+check "launcher: no arguments is a usage error (exit 2)" \
+	t_setup_error 2 "no MEM_MB and KERNEL given; see lguest --help"
+check "launcher: an unknown option is a usage error (exit 2)" \
+	t_setup_error 2 "unknown option '--bogus'" --bogus 16 "$t_lg_tests/hello.elf"
+check "launcher: MEM_MB that is not a number (exit 2)" \
+	t_setup_error 2 "MEM_MB '16M' is not a whole number of MiB" 16M "$t_lg_tests/hello.elf"
+check "launcher: absurd MEM_MB names the limit (exit 2)" \
+	t_setup_error 2 "MEM_MB 100000 is too large: the limit is 2048 MiB" 100000 "$t_lg_tests/hello.elf"
+check "launcher: a missing kernel file (exit 2)" \
+	t_setup_error 2 "/nonexistent/vmlinux: No such file or directory" 16 /nonexistent/vmlinux
+check "launcher: a file that is not a kernel image (exit 2)" \
+	t_setup_error 2 "not a kernel image" 16 "$LG_REPO/README.md"
+check "launcher: an ELF file that is not an i386 executable (exit 2)" \
+	t_setup_error 2 "not a 32-bit x86 executable" 16 "$(command -v bash)"
+check "launcher: a missing initrd (exit 2)" \
+	t_setup_error 2 "/nonexistent/initrd: No such file or directory; give a readable initrd" \
+	--initrd=/nonexistent/initrd 16 "$t_lg_tests/hello.elf"
+t_big_initrd() {
+	head -c 3M /dev/zero >"$T_STATE/launcher/big.img"
+	t_setup_error 2 "do not fit between the kernel (ending at" \
+		--initrd="$T_STATE/launcher/big.img" 4 "$t_lg_tests/hello.elf"
+}
+check "launcher: an initrd too big for guest memory (exit 2)" t_big_initrd
+
+# The real host kernel: its vmlinux and bzImage load, then the launcher
+# stops at /dev/lguest, which this machine (normally) does not have.
+t_real_kernel() {
+	local kind=$1 bz out img
+	bz=$(t_bzimage host) || return 1
+	out=$(<"$T_STATE/host.out")
+	if [[ $kind == vmlinux ]]; then img=$out/vmlinux; else img=$bz; fi
+	t_setup_error 2 "needs guest memory up to" 8 "$img"
+	if [[ -e /dev/lguest ]]; then
+		echo "this machine has /dev/lguest: not checking the missing-module message"
+		return 0
+	fi
+	t_setup_error 2 "/dev/lguest: No such file or directory; load the lg module (modprobe lg)" 64 "$img"
+}
+check "launcher: a real i386 vmlinux loads (too-small MEM_MB, then no /dev/lguest: exit 2)" t_real_kernel vmlinux
+check "launcher: a real bzImage loads (too-small MEM_MB, then no /dev/lguest: exit 2)" t_real_kernel bzImage
+
+check "launcher cases run in QEMU under lg.ko (one boot)" t_launcher_qemu
+check "launcher in QEMU: without lg.ko, /dev/lguest is missing (exit 2, says modprobe lg)" \
+	t_case nodev 2 "stderr: lguest: /dev/lguest: No such file or directory; load the lg module (modprobe lg)"
+check "launcher in QEMU: test guest probes PCI, uses the early console, MMIO and both virtqueues, powers off (exit 0)" \
+	t_case console 0 "stdout: PCI config space ok, early console through PCI_CFG ok" \
+	"stdout: cmdline: console=hvc0 lguest.test=1" "stdout: initrd: lguest-initrd-marker" \
+	"stdout: MMIO-ok" "stdout: MMIO decoding ok" \
+	"stdout: hello through the transmit queue" "stdout: received: ping from stdin" \
+	"stdout: virtio console ok" "stdout: powering off"
+check "launcher in QEMU: a bzImage loads and gets its command line (exit 0)" \
+	t_case bzimage 0 "stdout: hello from a bzImage, cmdline: a b c"
+check "launcher in QEMU: a guest panic exits 255 with the panic text" \
+	t_case panic 255 "stdout: about to panic" \
+	"stderr: lguest: guest panicked: Attempted to kill init! lguest test panic"
+check "launcher in QEMU: a guest restart exits 3" \
+	t_case restart 3 "stdout: restarting" "stderr: lguest: the guest asked to restart"
+check "launcher in QEMU: an instruction it cannot emulate goes back to the guest (no handler: exit 255)" \
+	t_case badinsn 255 "stdout: trying insb" "stderr: lguest: cannot emulate the instruction" \
+	"has no handler for it"
+check "launcher in QEMU: a virtio protocol violation stops the guest with the rule named (exit 255)" \
+	t_case violation 255 "stdout: breaking the virtio rules" \
+	"stderr: lguest: guest driver error: virtio console (PCI slot 1): status 0 -> 0x4"
+check "launcher in QEMU: five guests in a row each power off" \
+	t_case again 0 "stdout: hello from a bzImage, cmdline: run 5"
+unset t_lg_tests
