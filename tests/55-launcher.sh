@@ -149,6 +149,11 @@ check "launcher in QEMU: an instruction it cannot emulate goes back to the guest
 check "launcher in QEMU: a virtio protocol violation stops the guest with the rule named (exit 255)" \
 	t_case violation 255 "stdout: breaking the virtio rules" \
 	"stderr: lguest: guest driver error: virtio console (PCI slot 1): status 0 -> 0x4"
+check "launcher in QEMU: --verbose traces the kernel load and the devices on stderr" \
+	t_case verbose 0 "stderr: lguest: bzImage: " "stderr: lguest: PCI slot 1: virtio console, BAR0 0x1100000, IRQ 1" \
+	"stderr: lguest: the guest powered off"
+check "launcher in QEMU: a terminal on stdin is restored after power-off and after a panic" \
+	t_case tty 0 "stdout: tty restored after power-off" "stdout: tty restored after panic"
 check "launcher in QEMU: five guests in a row each power off" \
 	t_case again 0 "stdout: hello from a bzImage, cmdline: run 5"
 unset t_lg_tests

@@ -121,6 +121,8 @@ struct device {
 	struct virtqueue vqs[MAX_QUEUES];
 	/* Set while the queue threads are being told to stop. */
 	volatile bool stopping;
+	/* Each service thread adds 1 here when it returns. */
+	int done_fd;
 };
 
 /* Report a driver that broke the virtio rules, and stop the guest. */

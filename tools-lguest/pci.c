@@ -114,6 +114,7 @@ struct device *add_device(const struct device_type *type, void *priv)
 	dev->irq = nr_slots;
 	dev->bar = next_bar;
 	dev->priv = priv;
+	dev->done_fd = -1;
 	dev->config = calloc_or_die(type->config_size ? type->config_size : 1);
 	for (i = 0; i < type->nr_queues; i++) {
 		dev->vqs[i].dev = dev;
@@ -481,6 +482,9 @@ static void pci_cfg_window(struct device *dev, bool write)
 	uint8_t *data = cap + offsetof(struct virtio_pci_cfg_cap, pci_cfg_data);
 	uint32_t val = 0;
 
+	/* Reading config space wholesale (lspci -xxx) is no BAR access. */
+	if (!write && len == 0)
+		return;
 	if (bar != 0 || (len != 1 && len != 2 && len != 4) || off % len ||
 	    off + len > BAR_SIZE)
 		bad_driver(dev, "PCI_CFG window access with bar %u, offset %#x, length %u (bar 0, length 1, 2 or 4, aligned)",

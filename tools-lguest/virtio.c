@@ -72,35 +72,56 @@ void vq_kick(struct virtqueue *vq)
 		die(EXIT_CRASH, "eventfd write: %s", strerror(errno));
 }
 
+/*
+ * A service thread says it has finished with its queue on the device's
+ * done_fd rather than through pthread_join(): 32-bit glibc waits for a
+ * thread with the time32 futex call, which a host kernel built without
+ * CONFIG_COMPAT_32BIT_TIME does not have (ENOSYS, and glibc aborts).
+ * The threads are detached; an eventfd read is an ordinary syscall.
+ */
 static void *vq_thread(void *arg)
 {
 	struct virtqueue *vq = arg;
+	uint64_t one = 1;
 
 	vq->dev->type->service[vq->index](vq);
+	if (write(vq->dev->done_fd, &one, sizeof(one)) != sizeof(one))
+		die(EXIT_CRASH, "eventfd write: %s", strerror(errno));
 	return NULL;
 }
 
 void vq_start(struct virtqueue *vq)
 {
+	struct device *dev = vq->dev;
+	pthread_attr_t attr;
 	sigset_t all, old;
 	int err;
 
-	if (!vq->dev->type->service[vq->index])
+	if (!dev->type->service[vq->index])
 		return;
+	if (dev->done_fd < 0) {
+		dev->done_fd = eventfd(0, EFD_CLOEXEC);
+		if (dev->done_fd < 0)
+			die(EXIT_CRASH, "eventfd: %s", strerror(errno));
+	}
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	/* Signals are for the main thread, which runs the guest. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&vq->thread, NULL, vq_thread, vq);
+	err = pthread_create(&vq->thread, &attr, vq_thread, vq);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
 	if (err)
 		die(EXIT_CRASH, "cannot start a thread for virtio %s queue %u: %s",
-		    vq->dev->type->name, vq->index, strerror(err));
+		    dev->type->name, vq->index, strerror(err));
 	vq->running = true;
 }
 
-/* On reset: tell the threads to return, and wait for them. */
+/* On reset: tell the threads to return, and wait until they have. */
 void vq_stop_all(struct device *dev)
 {
+	uint64_t running = 0, done = 0, count;
 	unsigned int i;
 
 	dev->stopping = true;
@@ -110,8 +131,16 @@ void vq_stop_all(struct device *dev)
 		if (!vq->running)
 			continue;
 		vq_kick(vq);
-		pthread_join(vq->thread, NULL);
 		vq->running = false;
+		running++;
+	}
+	while (done < running) {
+		if (read(dev->done_fd, &count, sizeof(count)) != sizeof(count)) {
+			if (errno == EINTR)
+				continue;
+			die(EXIT_CRASH, "eventfd read: %s", strerror(errno));
+		}
+		done += count;
 	}
 	/* Forget kicks from before the reset. */
 	for (i = 0; i < dev->type->nr_queues; i++) {

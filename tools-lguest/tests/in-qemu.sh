@@ -38,6 +38,13 @@ run_case panic /dev/null "$L" 16 "$G/panic.elf"
 run_case restart /dev/null "$L" 16 "$G/restart.elf"
 run_case badinsn /dev/null "$L" 16 "$G/badinsn.elf"
 run_case violation /dev/null "$L" 16 "$G/violation.elf"
+# --verbose traces the setup and the devices on stderr.
+run_case verbose /dev/null "$L" -v 16 "$G/hello.bzImage"
+# With stdin a terminal the launcher makes it raw, and puts it back when
+# it exits, whether the guest powers off or panics.
+run_case tty /dev/console sh -c "s=\$(stty -g); $L 16 $G/hello.bzImage; \
+	[ \"\$(stty -g)\" = \"\$s\" ] && echo tty restored after power-off; \
+	$L 16 $G/panic.elf; [ \"\$(stty -g)\" = \"\$s\" ] && echo tty restored after panic"
 # The guest's memory is freed with the launcher: run a few in a row.
 run_case again /dev/null sh -c "for i in 1 2 3 4 5; do $L 64 $G/hello.bzImage run \$i || exit; done"
 
