@@ -83,6 +83,24 @@ t_case() {
 
 check "launcher and test guests build with -Wall -Wextra and no warnings" t_launcher_build
 
+# Without a patched tree, make says which tree it needs.
+t_launcher_ksrc() {
+	local o=$T_STATE/launcher-noksrc out
+	if out=$(make -C "$LG_REPO/tools-lguest" O="$o" 2>&1); then
+		echo "make without KSRC succeeded: $out"
+		return 1
+	fi
+	echo "$out"
+	grep -qF "set KSRC=<kernel tree with the lguest series applied>" <<<"$out"
+	if out=$(make -C "$LG_REPO/tools-lguest" O="$o" KSRC=/nonexistent 2>&1); then
+		echo "make with KSRC=/nonexistent succeeded: $out"
+		return 1
+	fi
+	echo "$out"
+	grep -qF "KSRC=/nonexistent has no include/uapi/linux/lguest.h: apply the series first (scripts/apply)" <<<"$out"
+}
+check "launcher Makefile: a missing or unpatched KSRC is named, with the fix" t_launcher_ksrc
+
 t_lg_tests=$T_STATE/launcher/tests
 check "launcher: --help prints the usage and exits 0" \
 	t_setup_error 0 "Usage: lguest" --help
@@ -135,6 +153,7 @@ check "launcher in QEMU: test guest probes PCI, uses the early console, MMIO and
 	"stdout: cmdline: console=hvc0 lguest.test=1" "stdout: initrd: lguest-initrd-marker" \
 	"stdout: MMIO-ok" "stdout: MMIO decoding ok" \
 	"stdout: hello through the transmit queue" "stdout: received: ping from stdin" \
+	"stdout: stdin EOF: nothing more received" \
 	"stdout: virtio console ok" "stdout: powering off"
 check "launcher in QEMU: a bzImage loads and gets its command line (exit 0)" \
 	t_case bzimage 0 "stdout: hello from a bzImage, cmdline: a b c"
