@@ -168,6 +168,8 @@ check "launcher in QEMU: an instruction it cannot emulate goes back to the guest
 check "launcher in QEMU: a virtio protocol violation stops the guest with the rule named (exit 255)" \
 	t_case violation 255 "stdout: breaking the virtio rules" \
 	"stderr: lguest: guest driver error: virtio console (PCI slot 1): status 0 -> 0x4"
+check "launcher in QEMU: a guest the host kills exits 255 with the host's reason" \
+	t_case killed 255 "stdout: making a bad hypercall" "stderr: lguest: guest killed by the host: Bad hypercall"
 check "launcher in QEMU: --verbose traces the kernel load and the devices on stderr" \
 	t_case verbose 0 "stderr: lguest: bzImage: " "stderr: lguest: PCI slot 1: virtio console, BAR0 0x1100000, IRQ 1" \
 	"stderr: lguest: the guest powered off"

@@ -13,7 +13,13 @@
  * window above its RAM (trap 14: the virtio registers).  We decode that
  * instruction, do what it asked, step the guest's eip past it and go
  * round again.  The guest's death ends the loop: its reason says how we
- * exit.
+ * exit, and scripts can rely on the status:
+ *
+ *	0	the guest powered off (LHCALL_SHUTDOWN, reason "Power down")
+ *	2	bad usage or setup: a message names the file, the cause, the fix
+ *	3	the guest asked to restart (unless --restart=exec)
+ *	255	the guest panicked (any other shutdown reason), the host killed
+ *		it, a guest driver broke the virtio rules, or lguest failed
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -438,14 +444,14 @@ static noreturn void guest_died(void)
 	if (r < 0)
 		die(EXIT_CRASH, "guest died; its reason is lost: %s", strerror(errno));
 	reason[r] = '\0';
-	if (!strncmp(msg, "CRASH: ", 7)) {
+	if (!strncmp(msg, "CRASH: ", 7))
 		msg += 7;
-		if (!strcmp(msg, "Power down")) {
-			trace("the guest powered off");
-			exit(EXIT_POWEROFF);
-		}
-		die(EXIT_CRASH, "guest panicked: %s", msg);
+	if (!strcmp(msg, "Power down")) {
+		trace("the guest powered off");
+		exit(EXIT_POWEROFF);
 	}
+	if (msg != reason)
+		die(EXIT_CRASH, "guest panicked: %s", msg);
 	die(EXIT_CRASH, "guest killed by the host: %s", msg);
 }
 

@@ -38,6 +38,7 @@ run_case panic /dev/null "$L" 16 "$G/panic.elf"
 run_case restart /dev/null "$L" 16 "$G/restart.elf"
 run_case badinsn /dev/null "$L" 16 "$G/badinsn.elf"
 run_case violation /dev/null "$L" 16 "$G/violation.elf"
+run_case killed /dev/null "$L" 16 "$G/killed.elf"
 # --verbose traces the setup and the devices on stderr.
 run_case verbose /dev/null "$L" -v 16 "$G/hello.bzImage"
 # With stdin a terminal the launcher makes it raw, and puts it back when
