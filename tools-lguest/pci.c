@@ -82,7 +82,7 @@ uint32_t devices_end(void)
 	return next_bar;
 }
 
-/* One vendor capability: type, where in BAR0, how long; returns its end. */
+/* One vendor capability at "at": its type, and where in BAR0 it points. */
 static void add_cap(uint8_t *cfg, unsigned int at, unsigned int next,
 		    unsigned int len, uint8_t type, uint32_t off,
 		    uint32_t length)

@@ -22,8 +22,6 @@
 #include <linux/virtio_config.h>
 #include "lguest.h"
 
-#define MAX_CHAIN	VIRTQUEUE_MAX
-
 static uint16_t load16(const volatile uint16_t *p)
 {
 	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
