@@ -1,0 +1,122 @@
+# test: a Linux guest boots under lg.ko to userspace, and ends as it should
+# shellcheck shell=bash
+
+# One bzImage, built with the guest and host fragments, is both the host
+# kernel QEMU boots and the guest the launcher runs inside it (with its
+# vmlinux too).  tests/guest/in-host.sh runs the cases in one QEMU boot
+# per CPU model; the checks below read their blocks from the serial log.
+
+# Build what the boots need, once: the launcher against the patched tree,
+# the guest's syscall loop, and the guest's initramfs.
+t_guest_prepare() {
+	local tree out=$T_STATE/guest-run
+	t_bzimage guest >/dev/null || return 1
+	tree=$("$LG_REPO/scripts/apply" --version "$T_VERSION" | tail -n1)
+	rm -rf "$out"
+	mkdir -p "$out"
+	make -s -C "$LG_REPO/tools-lguest" KSRC="$tree" O="$out/launcher" all ||
+		{ echo "make -C tools-lguest KSRC=$tree failed"; return 1; }
+	gcc -m32 -static -O2 -Wall -o "$out/sysloop" "$LG_REPO/tests/guest/sysloop.c"
+	t_guest_token=lg-guest-$RANDOM$RANDOM
+	echo "$t_guest_token" >"$out/token"
+	"$LG_REPO/scripts/mkinitramfs" --out "$out/guest.cpio.gz" --token "$t_guest_token" \
+		--script "$LG_REPO/tests/guest/in-guest.sh" --add "$out/sysloop:/sysloop" >/dev/null
+	echo "launcher, sysloop and the guest initramfs (token $t_guest_token) in $out"
+}
+
+# t_guest_boot CPU: boot the host on QEMU's CPU model CPU and run the cases.
+t_guest_boot() {
+	local cpu=$1 bz build run=$T_STATE/guest-run rc=0
+	[[ -f $run/token ]] || { echo "nothing built: see the first check"; return 1; }
+	bz=$(t_bzimage guest) || return 1
+	build=$(<"$T_STATE/guest.out")
+	"$LG_REPO/scripts/boot" "$bz" --quiet --cpu "$cpu" --timeout 600 \
+		--log "$T_STATE/guest-$cpu.serial" --script "$LG_REPO/tests/guest/in-host.sh" \
+		--add "$build/drivers/lguest/lg.ko:/lg/lg.ko" --add "$run/launcher/lguest:/lg/lguest" \
+		--add "$bz:/lg/bzImage" --add "$build/vmlinux:/lg/vmlinux" \
+		--add "$run/guest.cpio.gz:/lg/guest.cpio.gz" || rc=$?
+	grep -a '^=== ' "$T_STATE/guest-$cpu.serial" | tr -d '\r' || true
+	((rc == 0)) || { echo "scripts/boot exit $rc; serial log: $T_STATE/guest-$cpu.serial"; return 1; }
+	echo "serial log: $T_STATE/guest-$cpu.serial"
+}
+
+# t_gcase CPU NAME STATUS TEXT...: case NAME exited with STATUS and its
+# output has every TEXT.
+t_gcase() {
+	local cpu=$1 name=$2 want=$3 block text serial=$T_STATE/guest-$1.serial
+	shift 3
+	[[ -f $serial ]] || { echo "no serial log: see the boot check"; return 1; }
+	block=$(tr -d '\r' <"$serial" | awk -v n="$name" '
+		index($0, "=== case " n " rc=") == 1 { p = 1 }
+		p { print }
+		$0 == "=== end " n { p = 0 }')
+	[[ -n $block ]] || { echo "case $name did not run; serial log: $serial"; return 1; }
+	printf '%s\n' "$block" | tail -n 40
+	grep -qx "=== case $name rc=$want" <<<"$block" ||
+		{ echo "exit status is not $want; serial log: $serial"; return 1; }
+	for text in "$@"; do
+		grep -qF -- "$text" <<<"$block" || { echo "missing: '$text'; serial log: $serial"; return 1; }
+	done
+	echo "case $name: exit $want with: $*"
+}
+
+t_guest_main() {
+	t_gcase "$1" main 0 "guest| LGTEST-INIT: $(<"$T_STATE/guest-run/token")" "guest| GUEST-MAIN-OK"
+}
+
+t_guest_identity() {
+	t_gcase "$1" main 0 "guest| GUEST-UNAME: i686" "guest| GUEST-CPUINFO-FLAG: 1" \
+		"Booting paravirtualized kernel on lguest"
+}
+
+# sleep 1 takes at least 0.9 s of guest time, and not absurdly long.
+t_guest_sleep() {
+	local line
+	t_gcase "$1" main 0 "GUEST-SLEEP:" >/dev/null || { t_gcase "$1" main 0 "GUEST-SLEEP:"; return 1; }
+	line=$(tr -d '\r' <"$T_STATE/guest-$1.serial" | grep -m1 'GUEST-SLEEP:')
+	echo "$line"
+	awk '{ d = $3 - $2; printf "sleep 1 took %.2f s of guest time\n", d; exit !(d >= 0.9 && d < 5) }' <<<"${line#*| }"
+}
+
+t_guest_smoke() {
+	t_gcase "$1" main 0 "guest| GUEST-SMOKE: pipe 300 exec 50"
+}
+
+# 100000 system calls through the trap gate: if each one went through the
+# host there would be at least as many exits.  The window also holds the
+# exec of sysloop (its page faults) and timer ticks.
+t_guest_syscalls() {
+	local n
+	t_gcase "$1" main 0 "sysloop: 100000 getppid calls" >/dev/null ||
+		{ t_gcase "$1" main 0 "sysloop: 100000 getppid calls"; return 1; }
+	n=$(tr -d '\r' <"$T_STATE/guest-$1.serial" | sed -n 's/^=== figure syscall-loop-exits //p')
+	[[ $n =~ ^[0-9]+$ ]] || { echo "no exit count in the serial log"; return 1; }
+	echo "host exits while the guest made 100000 system calls: $n"
+	t_note "-cpu $1: 100000 guest system calls, $n host exits"
+	((n < 10000))
+}
+
+t_guest_figure() {
+	local line
+	line=$(tr -d '\r' <"$T_STATE/guest-$1.serial" | grep -m1 '^=== figure launch-to-init') ||
+		{ echo "no figure"; return 1; }
+	awk -v cpu="$1" '{ printf "-cpu %s: launcher start to guest init: %.2f s (host uptime %s -> %s)\n", cpu, $5 - $4, $4, $5 }' <<<"$line" | tee -a "$T_LOG.notes"
+}
+
+check "guest pieces build: launcher, syscall loop, guest initramfs" t_guest_prepare
+for cpu in max qemu32; do
+	check "host boots on -cpu $cpu and runs the guest cases" t_guest_boot "$cpu"
+	check "-cpu $cpu: a bzImage guest reaches userspace, prints its token, powers off (exit 0)" t_guest_main "$cpu"
+	check "-cpu $cpu: guest uname -m is i686; cpuinfo and dmesg show lguest" t_guest_identity "$cpu"
+	check "-cpu $cpu: guest sleep 1 takes about a second" t_guest_sleep "$cpu"
+	check "-cpu $cpu: guest fork/exec/pipe smoke run" t_guest_smoke "$cpu"
+	check "-cpu $cpu: guest system calls do not exit to the host" t_guest_syscalls "$cpu"
+	check "-cpu $cpu: a vmlinux boots as a guest" t_gcase "$cpu" vmlinux 0 "LGTEST-INIT:" "GUEST-QUICK-OK"
+	check "-cpu $cpu: guest reboot: launcher exits 3" t_gcase "$cpu" reboot 3
+	check "-cpu $cpu: guest panic: launcher exits 255 with the panic text" \
+		t_gcase "$cpu" panic 255 "Kernel-panic - not syncing: sysrq triggered crash" \
+		"lguest: guest panicked: sysrq triggered crash"
+	check "-cpu $cpu: after those guests end, another boots" t_gcase "$cpu" again 0 "GUEST-QUICK-OK"
+	check "-cpu $cpu: rmmod lg succeeds after the guests" grep -aq '^=== rmmod rc=0' "$T_STATE/guest-$cpu.serial"
+	check "-cpu $cpu: time from launcher start to guest init (figure)" t_guest_figure "$cpu"
+done

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Run in the host kernel's initramfs (scripts/boot --script) by
+# tests/60-guest.sh: lg.ko, the launcher, and the same bzImage (and its
+# vmlinux) as guests.  Each case prints a block for the test to judge:
+#
+#   === case NAME rc=STATUS
+#   guest| <the launcher's output>
+#   === end NAME
+#
+# The guest's own crash messages are defused on the way ("Kernel-panic"),
+# so that scripts/boot does not take them for the host's.
+L=/lg/lguest
+K=/lg/bzImage
+V=/lg/vmlinux
+I=/lg/guest.cpio.gz
+
+report() {
+	echo "=== case $1 rc=$2"
+	sed -e 's/^/guest| /' -e 's/Kernel panic/Kernel-panic/' -e 's/Oops/Oops_/' \
+		-e 's/BUG:/BUG_:/' -e 's/WARNING:/WARNING_:/' "$3"
+	echo "=== end $1"
+}
+
+# wait_for TEXT FILE: until TEXT shows up in FILE (at most 300 s).
+wait_for() {
+	i=0
+	while ! grep -q "$1" "$2"; do
+		i=$((i + 1))
+		[ $i -gt 6000 ] && return 1
+		sleep 0.05
+	done
+}
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
+insmod /lg/lg.ko || echo "=== insmod lg.ko failed"
+
+# The main guest: a bzImage, with its console input from a fifo so that
+# the syscall loop can be bracketed by reads of the host's exit counter.
+mkfifo /tmp/in
+t0=$(uptime_s)
+$L --initrd=$I 64 $K lgtest.mode=main </tmp/in >/tmp/main.out 2>&1 &
+pid=$!
+exec 3>/tmp/in
+if wait_for 'LGTEST-INIT:' /tmp/main.out; then
+	echo "=== figure launch-to-init $t0 $(uptime_s)"
+fi
+X=/sys/module/lg/parameters/exits
+if wait_for GUEST-SYSLOOP-READY /tmp/main.out; then
+	e0=$(cat $X)
+	echo go >&3
+	wait_for GUEST-SYSLOOP-DONE /tmp/main.out
+	e1=$(cat $X)
+	if [ -n "$e0" ] && [ -n "$e1" ]; then
+		echo "=== figure syscall-loop-exits $((e1 - e0))"
+	else
+		echo "=== no exit counter in $X"
+	fi
+fi
+echo go >&3
+wait $pid
+report main $? /tmp/main.out
+exec 3>&-
+
+$L --initrd=$I 64 $V lgtest.mode=quick >/tmp/vmlinux.out 2>&1
+report vmlinux $? /tmp/vmlinux.out
+$L --initrd=$I 64 $K lgtest.mode=reboot >/tmp/reboot.out 2>&1
+report reboot $? /tmp/reboot.out
+$L --initrd=$I 64 $K lgtest.mode=panic >/tmp/panic.out 2>&1
+report panic $? /tmp/panic.out
+# After guests that rebooted and panicked, another one still boots.
+$L --initrd=$I 64 $K lgtest.mode=quick >/tmp/again.out 2>&1
+report again $? /tmp/again.out
+
+rmmod lg
+echo "=== rmmod rc=$?"
