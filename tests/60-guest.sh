@@ -96,6 +96,36 @@ t_guest_syscalls() {
 	((n < 10000))
 }
 
+# The guest uses the TSC when the host vouched for it (dmesg: TSC N kHz,
+# N > 0), and lguest's clock otherwise.  With REQUIRE_TSC the host must
+# have vouched (an Intel CPU model with a constant TSC).
+t_guest_clock() {
+	local cpu=$1 need=${2:-} khz cs
+	t_gcase "$cpu" main 0 "GUEST-TSC-KHZ:" "GUEST-CLOCKSOURCE:" >/dev/null ||
+		{ t_gcase "$cpu" main 0 "GUEST-TSC-KHZ:" "GUEST-CLOCKSOURCE:"; return 1; }
+	khz=$(tr -d '\r' <"$T_STATE/guest-$cpu.serial" | sed -n 's/^guest| GUEST-TSC-KHZ: \([0-9]*\) kHz.*/\1/p' | head -n1)
+	cs=$(tr -d '\r' <"$T_STATE/guest-$cpu.serial" | sed -n 's/^guest| GUEST-CLOCKSOURCE: //p' | head -n1)
+	echo "host's TSC for the guest: ${khz:-?} kHz; guest clocksource: $cs"
+	t_note "-cpu $cpu: guest TSC ${khz:-?} kHz, clocksource $cs"
+	[[ $khz =~ ^[0-9]+$ ]] || { echo "no TSC line in the guest's dmesg"; return 1; }
+	if [[ $need == tsc ]] && ((khz == 0)); then
+		echo "the host did not give the guest its TSC frequency on -cpu $cpu"
+		return 1
+	fi
+	if ((khz > 0)); then [[ $cs == tsc ]]; else [[ $cs == lguest ]]; fi
+}
+
+# The guests' output (all cases) has no kernel warning, no unchecked MSR
+# access and nothing the launcher could not emulate.
+t_guest_clean() {
+	local bad
+	bad=$(tr -d '\r' <"$T_STATE/guest-$1.serial" |
+		grep -E '^guest\| .*(WARNING_:|unchecked MSR|cannot emulate|BUG_:|Oops_)' |
+		grep -v 'sysrq triggered crash' | head -n 20 || true)
+	[[ -z $bad ]] || { printf '%s\n' "$bad"; echo "serial log: $T_STATE/guest-$1.serial"; return 1; }
+	echo "no warnings, MSR errors or unemulated instructions in the guests' output"
+}
+
 t_guest_figure() {
 	local line
 	line=$(tr -d '\r' <"$T_STATE/guest-$1.serial" | grep -m1 '^=== figure launch-to-init') ||
@@ -104,12 +134,20 @@ t_guest_figure() {
 }
 
 check "guest pieces build: launcher, syscall loop, guest initramfs" t_guest_prepare
-for cpu in max qemu32; do
+# max: QEMU's AMD-like CPU with everything; qemu32: QEMU's default i386
+# CPU; Conroe: an Intel CPU whose constant TSC the host gives the guest.
+for cpu in max qemu32 Conroe; do
 	check "host boots on -cpu $cpu and runs the guest cases" t_guest_boot "$cpu"
 	check "-cpu $cpu: a bzImage guest reaches userspace, prints its token, powers off (exit 0)" t_guest_main "$cpu"
 	check "-cpu $cpu: guest uname -m is i686; cpuinfo and dmesg show lguest" t_guest_identity "$cpu"
 	check "-cpu $cpu: guest sleep 1 takes about a second" t_guest_sleep "$cpu"
 	check "-cpu $cpu: guest fork/exec/pipe smoke run" t_guest_smoke "$cpu"
+	if [[ $cpu == Conroe ]]; then
+		check "-cpu $cpu: guest clocksource is the TSC at the host's frequency" t_guest_clock "$cpu" tsc
+	else
+		check "-cpu $cpu: guest clocksource: the TSC if the host vouches for it, else lguest" t_guest_clock "$cpu"
+	fi
+	check "-cpu $cpu: guests boot without warnings, MSR errors or unemulated instructions" t_guest_clean "$cpu"
 	check "-cpu $cpu: guest system calls do not exit to the host" t_guest_syscalls "$cpu"
 	check "-cpu $cpu: a vmlinux boots as a guest" t_gcase "$cpu" vmlinux 0 "LGTEST-INIT:" "GUEST-QUICK-OK"
 	check "-cpu $cpu: guest reboot: launcher exits 3" t_gcase "$cpu" reboot 3

@@ -15,6 +15,8 @@ main)
 	echo "GUEST-UNAME: $(uname -m)"
 	echo "GUEST-CPUINFO-FLAG: $(grep -c '^flags.* lguest' /proc/cpuinfo)"
 	dmesg | grep -m1 'paravirtualized kernel on' | sed 's/^/GUEST-DMESG: /'
+	dmesg | grep -m1 'Booting under lguest' | sed 's/^.*TSC /GUEST-TSC-KHZ: /'
+	echo "GUEST-CLOCKSOURCE: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 	# The clock: sleep 1 must take about a second of guest time.
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	sleep 1
