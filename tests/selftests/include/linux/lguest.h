@@ -11,7 +11,9 @@
 #ifndef _UAPI_LINUX_LGUEST_H
 #define _UAPI_LINUX_LGUEST_H
 
+#ifndef __ASSEMBLY__
 #include <linux/types.h>
+#endif
 
 /*
  * A hypercall is "int $LGUEST_TRAP_ENTRY" from the guest kernel (ring 1;
@@ -51,6 +53,7 @@
 /* The entries of the asynchronous hypercall ring. */
 #define LHCALL_RING_SIZE		64
 
+#ifndef __ASSEMBLY__
 /* One queued hypercall: the call number, then its arguments. */
 struct lguest_hcall_args {
 	__u32 arg0, arg1, arg2, arg3, arg4;
@@ -102,5 +105,6 @@ struct lguest_data {
 	/* The vector of the guest's system call gate: 0x80. */
 	__u32 syscall_vec;
 };
+#endif /* __ASSEMBLY__ */
 
 #endif /* _UAPI_LINUX_LGUEST_H */
