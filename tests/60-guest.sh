@@ -52,10 +52,10 @@ t_gcase() {
 		$0 == "=== end " n { p = 0 }')
 	[[ -n $block ]] || { echo "case $name did not run; serial log: $serial"; return 1; }
 	printf '%s\n' "$block" | tail -n 40
-	grep -qx "=== case $name rc=$want" <<<"$block" ||
+	grep -aqx "=== case $name rc=$want" <<<"$block" ||
 		{ echo "exit status is not $want; serial log: $serial"; return 1; }
 	for text in "$@"; do
-		grep -qF -- "$text" <<<"$block" || { echo "missing: '$text'; serial log: $serial"; return 1; }
+		grep -aqF -- "$text" <<<"$block" || { echo "missing: '$text'; serial log: $serial"; return 1; }
 	done
 	echo "case $name: exit $want with: $*"
 }
@@ -73,7 +73,7 @@ t_guest_identity() {
 t_guest_sleep() {
 	local line
 	t_gcase "$1" main 0 "GUEST-SLEEP:" >/dev/null || { t_gcase "$1" main 0 "GUEST-SLEEP:"; return 1; }
-	line=$(tr -d '\r' <"$T_STATE/guest-$1.serial" | grep -m1 'GUEST-SLEEP:')
+	line=$(tr -d '\r' <"$T_STATE/guest-$1.serial" | grep -a -m1 'GUEST-SLEEP:')
 	echo "$line"
 	awk '{ d = $3 - $2; printf "sleep 1 took %.2f s of guest time\n", d; exit !(d >= 0.9 && d < 5) }' <<<"${line#*| }"
 }
@@ -120,15 +120,15 @@ t_guest_clock() {
 t_guest_clean() {
 	local bad
 	bad=$(tr -d '\r' <"$T_STATE/guest-$1.serial" |
-		grep -E '^guest\| .*(WARNING_:|unchecked MSR|cannot emulate|BUG_:|Oops_)' |
-		grep -v 'sysrq triggered crash' | head -n 20 || true)
+		grep -aE '^guest\| .*(WARNING_:|unchecked MSR|cannot emulate|BUG_:|Oops_)' |
+		grep -av 'sysrq triggered crash' | head -n 20 || true)
 	[[ -z $bad ]] || { printf '%s\n' "$bad"; echo "serial log: $T_STATE/guest-$1.serial"; return 1; }
 	echo "no warnings, MSR errors or unemulated instructions in the guests' output"
 }
 
 t_guest_figure() {
 	local line
-	line=$(tr -d '\r' <"$T_STATE/guest-$1.serial" | grep -m1 '^=== figure launch-to-init') ||
+	line=$(tr -d '\r' <"$T_STATE/guest-$1.serial" | grep -a -m1 '^=== figure launch-to-init') ||
 		{ echo "no figure"; return 1; }
 	awk -v cpu="$1" '{ printf "-cpu %s: launcher start to guest init: %.2f s (host uptime %s -> %s)\n", cpu, $5 - $4, $4, $5 }' <<<"$line" | tee -a "$T_LOG.notes"
 }
