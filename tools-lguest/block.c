@@ -111,9 +111,9 @@ static bool in_range(struct blk *b, uint64_t sector, uint64_t len)
 {
 	if (len % SECTOR || sector > b->size / SECTOR ||
 	    len > b->size - sector * SECTOR) {
-		warnx_("virtio block %s: %llu bytes at sector %llu, past the end (%llu sectors) or not whole sectors: I/O error",
-		       b->path, (unsigned long long)len, (unsigned long long)sector,
-		       (unsigned long long)(b->size / SECTOR));
+		trace("virtio block %s: %llu bytes at sector %llu, past the end (%llu sectors) or not whole sectors: I/O error",
+		      b->path, (unsigned long long)len, (unsigned long long)sector,
+		      (unsigned long long)(b->size / SECTOR));
 		return false;
 	}
 	return true;

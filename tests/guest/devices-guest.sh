@@ -20,6 +20,8 @@ else
 	echo "GUEST-VDA: missing"
 fi
 echo "GUEST-VDA-SERIAL: $(cat /sys/block/vda/serial)"
+# FLUSH offered: the guest sees a write cache, and sync sends flushes.
+echo "GUEST-VDA-CACHE: $(cat /sys/block/vda/queue/write_cache)"
 echo "GUEST-READ: $(dd if=/dev/vda bs=512 count=1 2>/dev/null | tr -d '\000' | head -n1)"
 echo "GUEST-READ-MD5: $(dd if=/dev/vda bs=1M skip=1 count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
 
