@@ -2,11 +2,12 @@
 /*
  * lguest: run a Linux kernel as a process, on a host with lg.ko loaded.
  *
- *	lguest [--initrd=FILE] [--verbose] [--restart=exit|exec] MEM_MB KERNEL [ARGS...]
+ *	lguest [--initrd=FILE] [--block=FILE] [--rng] [--verbose]
+ *	       [--restart=exit|exec] MEM_MB KERNEL [ARGS...]
  *
  * We give the guest an anonymous mapping as its physical memory, put the
- * kernel and its boot data in it (boot.c), add the devices (console.c),
- * then hand it all to the host with LHREQ_INITIALIZE on /dev/lguest.
+ * kernel and its boot data in it (boot.c), add the devices (the console,
+ * then those the options ask for: block.c, rng.c), then hand it all to the host with LHREQ_INITIALIZE on /dev/lguest.
  * From then on this thread runs the guest: each pread() on /dev/lguest
  * runs it until it does something only we can do, namely port I/O (trap
  * 13: the guest's PCI configuration accesses) or a touch of the device
@@ -506,8 +507,14 @@ static void usage(FILE *f)
 "MEM_MB MiB of memory (%u to %u) and a virtio console on our stdin and stdout.\n"
 "The host must have lg.ko loaded (/dev/lguest).  The kernel arguments become\n"
 "its command line.  Options come before MEM_MB, and take values as --opt=VALUE.\n"
+"The console is PCI slot 1 (IRQ 1); --block and --rng devices follow in the\n"
+"order given, in slots (and IRQs) 2, 3 and so on.\n"
 "\n"
 "  --initrd=FILE         load FILE at the top of guest memory as its initrd\n"
+"  --block=FILE          a virtio disk backed by FILE (read-write; its size a\n"
+"                        multiple of 512 bytes); repeatable: /dev/vda, vdb...\n"
+"  --rng                 a virtio entropy device fed from /dev/urandom\n"
+"                        (the guest's /dev/hwrng)\n"
 "  --restart=exit|exec   when the guest reboots: exit with status 3 (default)\n"
 "                        or start it again (re-execute lguest)\n"
 "  -v, --verbose         trace devices, port I/O and MMIO on stderr\n"
@@ -602,16 +609,36 @@ static void fatal_signal(int sig)
 	raise(sig);
 }
 
+/* The devices the options ask for, in the order given. */
+struct device_arg {
+	enum { DEV_BLOCK, DEV_RNG } kind;
+	const char *arg;
+};
+
+static void add_devices(const struct device_arg *d, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (d[i].kind == DEV_BLOCK)
+			block_setup(d[i].arg);
+		else
+			rng_setup();
+	}
+}
+
 int main(int argc, char *argv[])
 {
 	struct boot_setup boot = { 0 };
+	struct device_arg *devs;
 	uint32_t req[5];
-	int i, memarg;
+	int i, memarg, ndevs = 0;
 
 	saved_argv = argv;
 	/* MEM_MB is the first argument that is not an option. */
 	for (memarg = 1; memarg < argc && argv[memarg][0] == '-'; memarg++)
 		;
+	devs = calloc_or_die(sizeof(*devs) * memarg);
 	for (i = 1; i < memarg; i++) {
 		const char *a = argv[i];
 
@@ -624,6 +651,13 @@ int main(int argc, char *argv[])
 			boot.initrd = a + 9;
 		} else if (!strcmp(a, "--initrd") || !strcmp(a, "--initrd=")) {
 			usage_error("%s needs a file, as --initrd=FILE", a);
+		} else if (!strncmp(a, "--block=", 8) && a[8]) {
+			devs[ndevs].kind = DEV_BLOCK;
+			devs[ndevs++].arg = a + 8;
+		} else if (!strcmp(a, "--block") || !strcmp(a, "--block=")) {
+			usage_error("%s needs a disk image, as --block=FILE", a);
+		} else if (!strcmp(a, "--rng")) {
+			devs[ndevs++].kind = DEV_RNG;
 		} else if (!strcmp(a, "--restart=exit")) {
 			restart_exec = false;
 		} else if (!strcmp(a, "--restart=exec")) {
@@ -646,6 +680,7 @@ int main(int argc, char *argv[])
 	/* The devices' BARs sit above RAM and the gap. */
 	devices_init(guest_ram + DEVICE_GAP);
 	console_setup();
+	add_devices(devs, ndevs);
 	map_guest_memory(devices_end());
 	load_guest(&boot);
 

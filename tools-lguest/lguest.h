@@ -5,8 +5,9 @@
  * lguest.c runs the guest and emulates the instructions it traps on,
  * boot.c puts the kernel and its boot data into guest memory, pci.c is
  * the PCI bus the guest probes and the virtio-PCI registers of each
- * device, virtio.c walks the virtqueues, and console.c is the one device
- * every guest has.
+ * device, virtio.c walks the virtqueues, console.c is the one device
+ * every guest has, and block.c and rng.c are the devices the command
+ * line adds.
  */
 #ifndef LGUEST_LAUNCHER_H
 #define LGUEST_LAUNCHER_H
@@ -168,5 +169,11 @@ void console_setup(void);
 /* If stdin is a terminal, make it raw until we exit. */
 void console_raw_tty(void);
 void console_restore_tty(void);
+
+/* block.c: a virtio disk backed by a file (or block device) of ours. */
+void block_setup(const char *path);
+
+/* rng.c: a virtio entropy source fed from /dev/urandom. */
+void rng_setup(void);
 
 #endif

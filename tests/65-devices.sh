@@ -1,0 +1,194 @@
+# test: the launcher's virtio disk (--block) and entropy device (--rng) work in a Linux guest
+# shellcheck shell=bash
+
+# The launcher refuses a bad --block file here, on the machine running the
+# tests.  Then one QEMU boot of the guest-variant kernel runs
+# tests/guest/devices-host.sh: lg.ko and one guest, that same bzImage,
+# with --rng --block=/tmp/disk.img, whose init runs
+# tests/guest/devices-guest.sh, then the launcher's test guest blk.elf
+# (tools-lguest/tests/blk.c) for the requests Linux never sends.  The
+# checks after the boot read the serial log: what the guests saw and
+# wrote, and what the image files hold after they powered off.
+
+t_dev_run=$T_STATE/devices-run
+
+# The launcher (against the patched tree, no warnings) and the guest's
+# initramfs.
+t_dev_prepare() {
+	local tree out=$t_dev_run
+	t_bzimage guest >/dev/null || return 1
+	tree=$("$LG_REPO/scripts/apply" --version "$T_VERSION" | tail -n1)
+	rm -rf "$out"
+	mkdir -p "$out"
+	make -C "$LG_REPO/tools-lguest" KSRC="$tree" O="$out/launcher" all tests >"$out/build.log" 2>&1 ||
+		{ cat "$out/build.log"; echo "make -C tools-lguest KSRC=$tree failed"; return 1; }
+	cat "$out/build.log"
+	if grep -q 'warning:' "$out/build.log"; then
+		echo "the launcher build has warnings (above)"
+		return 1
+	fi
+	"$LG_REPO/scripts/mkinitramfs" --out "$out/devices.cpio.gz" --poweroff \
+		--script "$LG_REPO/tests/guest/devices-guest.sh" >/dev/null
+	echo "launcher and the guest initramfs in $out"
+}
+
+# t_dev_error TEXT ARGS...: the launcher, run here with ARGS, exits 2 and
+# says TEXT on stderr.
+t_dev_error() {
+	local text=$1 rc=0 lg=$t_dev_run/launcher/lguest
+	shift
+	[[ -x $lg ]] || { echo "no launcher: see the build check"; return 1; }
+	echo "\$ lguest $*"
+	"$lg" "$@" </dev/null >"$T_LOG.out" 2>"$T_LOG.err" || rc=$?
+	sed 's/^/stdout: /' "$T_LOG.out"
+	sed 's/^/stderr: /' "$T_LOG.err"
+	((rc == 2)) || { echo "exit status $rc, wanted 2"; return 1; }
+	grep -qF -- "$text" "$T_LOG.err" || { echo "no '$text' on stderr"; return 1; }
+	echo "exit status 2 and '$text'"
+}
+
+t_dev_missing() {
+	t_dev_error "--block=/nonexistent/disk.img: No such file or directory; give a disk image we can read and write" \
+		--block=/nonexistent/disk.img 64 "$(t_bzimage guest)"
+}
+
+# Root may write any file, so a directory is what cannot be opened read-write.
+t_dev_unwritable() {
+	mkdir -p "$t_dev_run/a-dir"
+	t_dev_error "--block=$t_dev_run/a-dir: Is a directory; give a disk image we can read and write" \
+		--block="$t_dev_run/a-dir" 64 "$(t_bzimage guest)"
+}
+
+t_dev_badsize() {
+	head -c 1000 /dev/zero >"$t_dev_run/odd.img"
+	t_dev_error "--block=$t_dev_run/odd.img: its size, 1000 bytes, is not a whole number of 512-byte sectors; pad it (truncate -s %512 $t_dev_run/odd.img)" \
+		--rng --block="$t_dev_run/odd.img" 64 "$(t_bzimage guest)"
+}
+
+t_dev_empty() {
+	: >"$t_dev_run/empty.img"
+	t_dev_error "--block=$t_dev_run/empty.img: the file is empty; give it a size (truncate -s 64M" \
+		--block="$t_dev_run/empty.img" 64 "$(t_bzimage guest)"
+}
+
+t_dev_boot() {
+	local bz build rc=0
+	[[ -f $t_dev_run/devices.cpio.gz ]] || { echo "nothing built: see the first check"; return 1; }
+	bz=$(t_bzimage guest) || return 1
+	build=$(<"$T_STATE/guest.out")
+	"$LG_REPO/scripts/boot" "$bz" --quiet --cpu max --timeout 400 \
+		--log "$T_STATE/devices.serial" --script "$LG_REPO/tests/guest/devices-host.sh" \
+		--add "$build/drivers/lguest/lg.ko:/lg/lg.ko" --add "$t_dev_run/launcher/lguest:/lg/lguest" \
+		--add "$bz:/lg/bzImage" --add "$t_dev_run/devices.cpio.gz:/lg/devices.cpio.gz" \
+		--add "$t_dev_run/launcher/tests/blk.elf:/lg/blk.elf" || rc=$?
+	grep -a '^=== ' "$T_STATE/devices.serial" | tr -d '\r' || true
+	((rc == 0)) || { echo "scripts/boot exit $rc; serial log: $T_STATE/devices.serial"; return 1; }
+	echo "serial log: $T_STATE/devices.serial"
+}
+
+# The serial log, without carriage returns.
+t_dev_serial() {
+	[[ -f $T_STATE/devices.serial ]] || { echo "no serial log: see the boot check" >&2; return 1; }
+	tr -d '\r' <"$T_STATE/devices.serial"
+}
+
+# t_dev_value NAME: the value of the host's "=== NAME VALUE" line.
+t_dev_value() { t_dev_serial | sed -n "s/^=== $1 //p" | head -n1; }
+
+# t_dev_case NAME: the launcher's output in case NAME (devices: the Linux
+# guest; blk: blk.elf), without the "guest| " prefix.
+t_dev_case() {
+	t_dev_serial | awk -v n="$1" '
+		index($0, "=== case " n " rc=") == 1 { p = 1; next }
+		$0 == "=== end " n { p = 0 }
+		p { sub(/^guest\| /, ""); print }'
+}
+
+# t_dev_guest KEY: the Linux guest's "KEY: VALUE" line (its first), as VALUE.
+t_dev_guest() { t_dev_case devices | sed -n "s/^$1: //p" | head -n1; }
+
+# t_dev_has CASE TEXT...: the output of case CASE has every TEXT.
+t_dev_has() {
+	local out text
+	out=$(t_dev_case "$1") || return 1
+	shift
+	[[ -n $out ]] || { echo "no output from the guest; serial log: $T_STATE/devices.serial"; return 1; }
+	for text in "$@"; do
+		grep -qF -- "$text" <<<"$out" || { echo "missing: '$text'; serial log: $T_STATE/devices.serial"; return 1; }
+		echo "found: $text"
+	done
+}
+
+# t_dev_same WHAT A B: A and B are the same, and not empty.
+t_dev_same() {
+	echo "$1: '$2' and '$3'"
+	[[ -n $2 && $2 == "$3" ]] || { echo "they differ; serial log: $T_STATE/devices.serial"; return 1; }
+}
+
+# t_dev_exit CASE TEXT...: the launcher exited 0 in case CASE, which
+# printed every TEXT.
+t_dev_exit() {
+	local name=$1 rc
+	shift
+	rc=$(t_dev_serial | sed -n "s/^=== case $name rc=//p")
+	t_dev_case "$name" | tail -n 60
+	[[ $rc == 0 ]] || { echo "launcher exit status '${rc:-none}', wanted 0; serial log: $T_STATE/devices.serial"; return 1; }
+	t_dev_has "$name" "$@"
+}
+
+t_dev_clean() {
+	local bad
+	bad=$(t_dev_case devices | grep -E 'WARNING_:|BUG_:|Oops_|cannot emulate|guest driver error|I/O error|virtio block .*: ' | head -n 20 || true)
+	[[ -z $bad ]] || { printf '%s\n' "$bad"; echo "serial log: $T_STATE/devices.serial"; return 1; }
+	echo "no warnings, I/O errors or driver errors in the guest's output"
+}
+
+t_dev_read_text() { t_dev_same "host wrote, guest read" "$(t_dev_value host-pattern)" "$(t_dev_guest GUEST-READ)"; }
+t_dev_read_md5() { t_dev_same "host md5, guest md5" "$(t_dev_value host-md5)" "$(t_dev_guest GUEST-READ-MD5)"; }
+t_dev_wrote_text() { t_dev_same "guest wrote, image holds" "$(t_dev_guest GUEST-WROTE)" "$(t_dev_value image-sector6144)"; }
+t_dev_wrote_last() { t_dev_same "image's last sector" "LGUEST-LAST-SECTOR 8191" "$(t_dev_value image-last)"; }
+t_dev_wrote_md5() { t_dev_same "guest md5, image md5" "$(t_dev_guest GUEST-WROTE-MD5)" "$(t_dev_value image-md5-2m)"; }
+t_dev_image_kept() {
+	t_dev_same "image size" 4194304 "$(t_dev_value image-size)" &&
+		t_dev_same "host wrote, image sector 0" "$(t_dev_value host-pattern)" "$(t_dev_value image-sector0)"
+}
+t_dev_blk_image() {
+	t_dev_has blk "write of sector 0 and flush ok" "virtio block edges ok" &&
+		t_dev_same "image size" 4096 "$(t_dev_value small-size)" &&
+		t_dev_same "bytes in sector 0 that are not Z" 0 "$(t_dev_value small-sector0)" &&
+		t_dev_same "bytes in sector 7 that are not H" 0 "$(t_dev_value small-sector7)"
+}
+t_dev_rmmod() { t_dev_serial | grep -x "=== rmmod rc=0"; }
+
+check "devices: launcher, blk.elf and the guest initramfs build (no warnings)" t_dev_prepare
+check "devices: --block of a missing file: exit 2 naming the file, cause and fix" t_dev_missing
+check "devices: --block of a file that cannot be opened read-write: exit 2" t_dev_unwritable
+check "devices: --block of a file that is not whole sectors: exit 2 with the fix" t_dev_badsize
+check "devices: --block of an empty file: exit 2 with the fix" t_dev_empty
+check "devices: host boots and runs a guest with --rng --block=/tmp/disk.img" t_dev_boot
+check "devices: the guest powers off (launcher exit 0) after its device checks" \
+	t_dev_exit devices "LGTEST-RESULT: 0" "GUEST-DEVICES-DONE"
+check "devices: guest PCI: rng in slot 2 (0x1044, class ff0000, IRQ 2), block in slot 3 (0x1042, class 018000, IRQ 3)" \
+	t_dev_has devices "GUEST-PCI: 0000:00:02.0 0x1af4 0x1044 0xff0000 irq 2" \
+	"GUEST-PCI: 0000:00:03.0 0x1af4 0x1042 0x018000 irq 3"
+check "devices: guest /dev/vda is 4 MiB (8192 sectors), serial disk.img (GET_ID), write-back cache (FLUSH)" \
+	t_dev_has devices "GUEST-VDA-CACHE: write back" "GUEST-VDA: 4194304 bytes, 8192 sectors" "GUEST-VDA-SERIAL: disk.img"
+check "devices: the guest reads the text the host wrote in sector 0" t_dev_read_text
+check "devices: the guest reads the host's 1 MiB of random bytes intact (md5)" t_dev_read_md5
+check "devices: the guest's text at sector 6144 is in the image file after it powers off" t_dev_wrote_text
+check "devices: the guest's write to the last sector (8191) is in the image file" t_dev_wrote_last
+check "devices: the guest's 1 MiB at 2 MiB is in the image file intact (md5)" t_dev_wrote_md5
+check "devices: the image file keeps its size (no write past the end) and the host's sector 0" t_dev_image_kept
+check "devices: guest hw_random uses virtio_rng.0" t_dev_has devices "GUEST-RNG-CURRENT: virtio_rng.0"
+check "devices: guest reads 64 bytes from /dev/hwrng, and two reads differ" \
+	t_dev_has devices "GUEST-RNG-BYTES: 64" "GUEST-RNG-DIFFERS"
+check "devices: no warnings, I/O errors or driver errors in the guest's output" t_dev_clean
+check "devices: blk.elf: PCI identity, features, capacity and seg_max of the disk" \
+	t_dev_exit blk "virtio block: identity, features and config ok" "GET_ID: small.img"
+check "devices: blk.elf: reads and writes past the end or of part of a sector get IOERR" \
+	t_dev_has blk "writes past the end or of part of a sector: IOERR" "reads past the end: IOERR"
+check "devices: blk.elf: unknown request types get UNSUPP and their buffer is untouched" \
+	t_dev_has blk "unknown request types: UNSUPP, buffer untouched"
+check "devices: blk.elf: a write and a flush; the image has the write, its size and last sector are kept" t_dev_blk_image
+check "devices: rmmod lg succeeds after the guests" t_dev_rmmod
+unset t_dev_run

@@ -1,0 +1,52 @@
+#!/bin/sh
+# The guest's init script for tests/65-devices.sh (scripts/mkinitramfs
+# --script --poweroff), run under lguest with --rng --block=FILE: it
+# looks at both devices and prints what it finds; devices-host.sh and the
+# test on the outside judge it.
+#
+# The disk (4 MiB) comes from the host with a text line in sector 0 and
+# 1 MiB of random bytes at 1 MiB.  We write a line of our own in sector
+# 6144 (3 MiB), another in the last sector, and 1 MiB of random bytes at
+# 2 MiB, then sync: the host then finds them in its file.
+
+for f in /sys/bus/pci/devices/*; do
+	echo "GUEST-PCI: ${f##*/} $(cat "$f/vendor") $(cat "$f/device") $(cat "$f/class") irq $(cat "$f/irq")"
+done
+
+# The disk: its size, its serial (the image file's name), what the host wrote.
+if [ -b /dev/vda ]; then
+	echo "GUEST-VDA: $(blockdev --getsize64 /dev/vda) bytes, $(cat /sys/block/vda/size) sectors"
+else
+	echo "GUEST-VDA: missing"
+fi
+echo "GUEST-VDA-SERIAL: $(cat /sys/block/vda/serial)"
+# FLUSH offered: the guest sees a write cache, and sync sends flushes.
+echo "GUEST-VDA-CACHE: $(cat /sys/block/vda/queue/write_cache)"
+echo "GUEST-READ: $(dd if=/dev/vda bs=512 count=1 2>/dev/null | tr -d '\000' | head -n1)"
+echo "GUEST-READ-MD5: $(dd if=/dev/vda bs=1M skip=1 count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
+
+# The entropy device: hw_random's current source, and bytes from it.
+echo "GUEST-RNG-CURRENT: $(cat /sys/class/misc/hw_random/rng_current)"
+echo "GUEST-RNG-BYTES: $(head -c 64 /dev/hwrng | wc -c)"
+a=$(head -c 32 /dev/hwrng | md5sum)
+b=$(head -c 32 /dev/hwrng | md5sum)
+[ "$a" != "$b" ] && echo "GUEST-RNG-DIFFERS"
+
+# Our writes, with text from the entropy device so that no one else
+# could have put it there.
+p="LGUEST-GUEST-PATTERN-$(head -c 16 /dev/hwrng | md5sum | cut -c1-16)"
+printf '%s\n' "$p" | dd of=/dev/vda bs=512 seek=6144 conv=notrunc 2>/dev/null
+echo "GUEST-WROTE: $p"
+last=$(($(cat /sys/block/vda/size) - 1))
+printf 'LGUEST-LAST-SECTOR %s\n' "$last" | dd of=/dev/vda bs=512 seek="$last" conv=notrunc 2>/dev/null
+dd if=/dev/urandom of=/tmp/rand bs=1M count=1 2>/dev/null
+dd if=/tmp/rand of=/dev/vda bs=1M seek=2 conv=notrunc 2>/dev/null
+echo "GUEST-WROTE-MD5: $(md5sum </tmp/rand | cut -d' ' -f1)"
+# Past the end: the guest's block layer refuses it before the device.
+if printf x | dd of=/dev/vda bs=512 seek=$((last + 1)) conv=notrunc 2>/dev/null; then
+	echo "GUEST-PAST-END: accepted"
+else
+	echo "GUEST-PAST-END: refused"
+fi
+sync
+echo "GUEST-DEVICES-DONE"
