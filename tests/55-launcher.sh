@@ -4,17 +4,9 @@
 # Build the launcher and its test guests against the patched tree, with no
 # warnings, into $T_STATE/launcher.
 t_launcher_build() {
-	local tree out=$T_STATE/launcher
-	tree=$("$LG_REPO/scripts/apply" --version "$T_VERSION" | tail -n1)
+	local out=$T_STATE/launcher
 	rm -rf "$out"
-	mkdir -p "$out"
-	make -C "$LG_REPO/tools-lguest" KSRC="$tree" O="$out" all tests >"$out/build.log" 2>&1 ||
-		{ cat "$out/build.log"; echo "make -C tools-lguest KSRC=$tree failed"; return 1; }
-	cat "$out/build.log"
-	if grep -q 'warning:' "$out/build.log"; then
-		echo "the build has warnings (above)"
-		return 1
-	fi
+	t_launcher_build_into "$out" all tests || return 1
 	file "$out/lguest" | grep -q 'ELF 32-bit.*statically linked' ||
 		{ echo "$out/lguest is not a static 32-bit program: $(file "$out/lguest")"; return 1; }
 	echo "built $out/lguest and the test guests in $out/tests"
@@ -63,23 +55,7 @@ t_launcher_qemu() {
 
 # t_case NAME STATUS TEXT...: in the QEMU run, case NAME exited with
 # STATUS and its output has every TEXT ("stdout: ..." or "stderr: ...").
-t_case() {
-	local name=$1 want=$2 block text serial=$T_STATE/launcher.serial
-	shift 2
-	[[ -f $serial ]] || { echo "no serial log: see the QEMU check"; return 1; }
-	block=$(tr -d '\r' <"$serial" | awk -v n="$name" '
-		index($0, "=== case " n " rc=") == 1 { p = 1 }
-		p { print }
-		$0 == "=== end " n { p = 0 }')
-	[[ -n $block ]] || { echo "case $name did not run; serial log: $serial"; return 1; }
-	printf '%s\n' "$block"
-	grep -qx "=== case $name rc=$want" <<<"$block" ||
-		{ echo "exit status is not $want; serial log: $serial"; return 1; }
-	for text in "$@"; do
-		grep -qF -- "$text" <<<"$block" || { echo "missing: '$text'; serial log: $serial"; return 1; }
-	done
-	echo "case $name: exit status $want and the expected output"
-}
+t_case() { t_serial_case "$T_STATE/launcher.serial" "$@"; }
 
 check "launcher and test guests build with -Wall -Wextra and no warnings" t_launcher_build
 

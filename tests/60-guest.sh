@@ -9,13 +9,10 @@
 # Build what the boots need, once: the launcher against the patched tree,
 # the guest's syscall loop, and the guest's initramfs.
 t_guest_prepare() {
-	local tree out=$T_STATE/guest-run
+	local out=$T_STATE/guest-run
 	t_bzimage guest >/dev/null || return 1
-	tree=$("$LG_REPO/scripts/apply" --version "$T_VERSION" | tail -n1)
 	rm -rf "$out"
-	mkdir -p "$out"
-	make -s -C "$LG_REPO/tools-lguest" KSRC="$tree" O="$out/launcher" all ||
-		{ echo "make -C tools-lguest KSRC=$tree failed"; return 1; }
+	t_launcher_build_into "$out/launcher" || return 1
 	gcc -m32 -static -O2 -Wall -o "$out/sysloop" "$LG_REPO/tests/guest/sysloop.c"
 	t_guest_token=lg-guest-$RANDOM$RANDOM
 	echo "$t_guest_token" >"$out/token"
@@ -43,21 +40,9 @@ t_guest_boot() {
 # t_gcase CPU NAME STATUS TEXT...: case NAME exited with STATUS and its
 # output has every TEXT.
 t_gcase() {
-	local cpu=$1 name=$2 want=$3 block text serial=$T_STATE/guest-$1.serial
-	shift 3
-	[[ -f $serial ]] || { echo "no serial log: see the boot check"; return 1; }
-	block=$(tr -d '\r' <"$serial" | awk -v n="$name" '
-		index($0, "=== case " n " rc=") == 1 { p = 1 }
-		p { print }
-		$0 == "=== end " n { p = 0 }')
-	[[ -n $block ]] || { echo "case $name did not run; serial log: $serial"; return 1; }
-	printf '%s\n' "$block" | tail -n 40
-	grep -aqx "=== case $name rc=$want" <<<"$block" ||
-		{ echo "exit status is not $want; serial log: $serial"; return 1; }
-	for text in "$@"; do
-		grep -aqF -- "$text" <<<"$block" || { echo "missing: '$text'; serial log: $serial"; return 1; }
-	done
-	echo "case $name: exit $want with: $*"
+	local cpu=$1
+	shift
+	t_serial_case "$T_STATE/guest-$cpu.serial" "$@"
 }
 
 t_guest_main() {
@@ -142,6 +127,9 @@ for cpu in max qemu32 Conroe; do
 	check "-cpu $cpu: guest uname -m is i686; cpuinfo and dmesg show lguest" t_guest_identity "$cpu"
 	check "-cpu $cpu: guest sleep 1 takes about a second" t_guest_sleep "$cpu"
 	check "-cpu $cpu: guest fork/exec/pipe smoke run" t_guest_smoke "$cpu"
+	check "-cpu $cpu: the guest's boot console prints until hvc0 takes over" \
+		t_gcase "$cpu" main 0 "bootconsole [lgboot0] enabled" "Linux version" \
+		"console [hvc0] enabled" "bootconsole [lgboot0] disabled"
 	if [[ $cpu == Conroe ]]; then
 		check "-cpu $cpu: guest clocksource is the TSC at the host's frequency" t_guest_clock "$cpu" tsc
 	else

@@ -15,18 +15,10 @@ t_dev_run=$T_STATE/devices-run
 # The launcher (against the patched tree, no warnings) and the guest's
 # initramfs.
 t_dev_prepare() {
-	local tree out=$t_dev_run
+	local out=$t_dev_run
 	t_bzimage guest >/dev/null || return 1
-	tree=$("$LG_REPO/scripts/apply" --version "$T_VERSION" | tail -n1)
 	rm -rf "$out"
-	mkdir -p "$out"
-	make -C "$LG_REPO/tools-lguest" KSRC="$tree" O="$out/launcher" all tests >"$out/build.log" 2>&1 ||
-		{ cat "$out/build.log"; echo "make -C tools-lguest KSRC=$tree failed"; return 1; }
-	cat "$out/build.log"
-	if grep -q 'warning:' "$out/build.log"; then
-		echo "the launcher build has warnings (above)"
-		return 1
-	fi
+	t_launcher_build_into "$out/launcher" all tests || return 1
 	"$LG_REPO/scripts/mkinitramfs" --out "$out/devices.cpio.gz" --poweroff \
 		--script "$LG_REPO/tests/guest/devices-guest.sh" >/dev/null
 	echo "launcher and the guest initramfs in $out"

@@ -124,3 +124,40 @@ t_bzimage() {
 	t_build "$1" >&2 || { echo "the $1 build failed: see the build check above" >&2; return 1; }
 	cat "$T_STATE/$1.bzimage"
 }
+
+# t_launcher_build_into OUT [TARGET]...: build tools-lguest (default target
+# all) against the patched tree into OUT, with no compiler warnings.
+t_launcher_build_into() {
+	local out=$1 tree
+	shift
+	tree=$("$LG_REPO/scripts/apply" --version "$T_VERSION" | tail -n1)
+	mkdir -p "$out"
+	make -C "$LG_REPO/tools-lguest" KSRC="$tree" O="$out" "${@:-all}" >"$out/build.log" 2>&1 ||
+		{ cat "$out/build.log"; echo "make -C tools-lguest KSRC=$tree failed"; return 1; }
+	cat "$out/build.log"
+	if grep -q 'warning:' "$out/build.log"; then
+		echo "the launcher build has warnings (above)"
+		return 1
+	fi
+}
+
+# t_serial_case SERIAL NAME STATUS TEXT...: in a QEMU run's serial log,
+# the block "=== case NAME rc=STATUS" ... "=== end NAME" exists, with
+# that status, and has every TEXT.
+t_serial_case() {
+	local serial=$1 name=$2 want=$3 block text
+	shift 3
+	[[ -f $serial ]] || { echo "no serial log $serial: see the QEMU check"; return 1; }
+	block=$(tr -d '\r' <"$serial" | awk -v n="$name" '
+		index($0, "=== case " n " rc=") == 1 { p = 1 }
+		p { print }
+		$0 == "=== end " n { p = 0 }')
+	[[ -n $block ]] || { echo "case $name did not run; serial log: $serial"; return 1; }
+	printf '%s\n' "$block" | tail -n 60
+	grep -aqx "=== case $name rc=$want" <<<"$block" ||
+		{ echo "exit status is not $want; serial log: $serial"; return 1; }
+	for text in "$@"; do
+		grep -aqF -- "$text" <<<"$block" || { echo "missing: '$text'; serial log: $serial"; return 1; }
+	done
+	echo "case $name: exit status $want with: $*"
+}
