@@ -37,6 +37,13 @@ t_guest_boot() {
 	echo "serial log: $T_STATE/guest-$cpu.serial"
 }
 
+# t_first REGEX [FILE]: the first line matching REGEX (without CRs).  It
+# reads all of its input: a reader that stops early (grep -m1, head) makes
+# the writer die of SIGPIPE, which pipefail turns into a failed check.
+t_first() {
+	tr -d '\r' <"${2:-/dev/stdin}" | awk -v re="$1" '!f && $0 ~ re { print; f = 1 }'
+}
+
 # t_gcase CPU NAME STATUS TEXT...: case NAME exited with STATUS and its
 # output has every TEXT.
 t_gcase() {
@@ -58,7 +65,7 @@ t_guest_identity() {
 t_guest_sleep() {
 	local line
 	t_gcase "$1" main 0 "GUEST-SLEEP:" >/dev/null || { t_gcase "$1" main 0 "GUEST-SLEEP:"; return 1; }
-	line=$(tr -d '\r' <"$T_STATE/guest-$1.serial" | grep -a -m1 'GUEST-SLEEP:')
+	line=$(t_first 'GUEST-SLEEP:' "$T_STATE/guest-$1.serial")
 	echo "$line"
 	awk '{ d = $3 - $2; printf "sleep 1 took %.2f s of guest time\n", d; exit !(d >= 0.9 && d < 5) }' <<<"${line#*| }"
 }
@@ -88,8 +95,8 @@ t_guest_clock() {
 	local cpu=$1 need=${2:-} khz cs
 	t_gcase "$cpu" main 0 "GUEST-TSC-KHZ:" "GUEST-CLOCKSOURCE:" >/dev/null ||
 		{ t_gcase "$cpu" main 0 "GUEST-TSC-KHZ:" "GUEST-CLOCKSOURCE:"; return 1; }
-	khz=$(tr -d '\r' <"$T_STATE/guest-$cpu.serial" | sed -n 's/^guest| GUEST-TSC-KHZ: \([0-9]*\) kHz.*/\1/p' | head -n1)
-	cs=$(tr -d '\r' <"$T_STATE/guest-$cpu.serial" | sed -n 's/^guest| GUEST-CLOCKSOURCE: //p' | head -n1)
+	khz=$(tr -d '\r' <"$T_STATE/guest-$cpu.serial" | sed -n 's/^guest| GUEST-TSC-KHZ: \([0-9]*\) kHz.*/\1/p' | t_first '')
+	cs=$(tr -d '\r' <"$T_STATE/guest-$cpu.serial" | sed -n 's/^guest| GUEST-CLOCKSOURCE: //p' | t_first '')
 	echo "host's TSC for the guest: ${khz:-?} kHz; guest clocksource: $cs"
 	t_note "-cpu $cpu: guest TSC ${khz:-?} kHz, clocksource $cs"
 	[[ $khz =~ ^[0-9]+$ ]] || { echo "no TSC line in the guest's dmesg"; return 1; }
@@ -113,7 +120,8 @@ t_guest_clean() {
 
 t_guest_figure() {
 	local line
-	line=$(tr -d '\r' <"$T_STATE/guest-$1.serial" | grep -a -m1 '^=== figure launch-to-init') ||
+	line=$(t_first '^=== figure launch-to-init' "$T_STATE/guest-$1.serial")
+	[[ -n $line ]] ||
 		{ echo "no figure"; return 1; }
 	awk -v cpu="$1" '{ printf "-cpu %s: launcher start to guest init: %.2f s (host uptime %s -> %s)\n", cpu, $5 - $4, $4, $5 }' <<<"$line" | tee -a "$T_LOG.notes"
 }

@@ -85,7 +85,7 @@ t_dev_serial() {
 }
 
 # t_dev_value NAME: the value of the host's "=== NAME VALUE" line.
-t_dev_value() { t_dev_serial | sed -n "s/^=== $1 //p" | head -n1; }
+t_dev_value() { t_dev_serial | sed -n "s/^=== $1 //p" | awk 'NR == 1'; }
 
 # t_dev_case NAME: the launcher's output in case NAME (devices: the Linux
 # guest; blk: blk.elf), without the "guest| " prefix.
@@ -97,7 +97,7 @@ t_dev_case() {
 }
 
 # t_dev_guest KEY: the Linux guest's "KEY: VALUE" line (its first), as VALUE.
-t_dev_guest() { t_dev_case devices | sed -n "s/^$1: //p" | head -n1; }
+t_dev_guest() { t_dev_case devices | sed -n "s/^$1: //p" | awk 'NR == 1'; }
 
 # t_dev_has CASE TEXT...: the output of case CASE has every TEXT.
 t_dev_has() {
