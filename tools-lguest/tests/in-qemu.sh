@@ -49,6 +49,10 @@ run_case tty /dev/console sh -c "s=\$(stty -g); $L 16 $G/hello.bzImage; \
 # On a pseudo-terminal (ptyrun): raw while the guest runs, restored when
 # a signal stops the launcher or a guest driver error ends it.
 P=/lg/guest/ptyrun
+# Pseudo-terminals need devpts (and /dev/ptmx, which devtmpfs may lack).
+mkdir -p /dev/pts
+mount -t devpts -o ptmxmode=0666 devpts /dev/pts || echo "=== mount devpts failed"
+[ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx
 run_case pty-term /dev/null $P TERM "idle: waiting" "$L" 16 "$G/idle.elf"
 run_case pty-int /dev/null $P INT "idle: waiting" "$L" 16 "$G/idle.elf"
 run_case pty-hup /dev/null $P HUP "idle: waiting" "$L" 16 "$G/idle.elf"
@@ -68,19 +72,20 @@ privs() {
 	"$L" "$@" 16 "$G/idle.elf" </dev/null >"/tmp/$name.out" 2>&1 &
 	pid=$!
 	i=0
-	while ! grep -q 'idle: waiting' "/tmp/$name.out" && [ $i -lt 200000 ]; do
+	while ! grep -q 'idle: waiting to be stopped' "/tmp/$name.out" && [ $i -lt 200000 ]; do
 		i=$((i + 1))
 	done
-	# Real, effective, saved and filesystem IDs, and the groups, in [].
+	# Real, effective, saved and filesystem IDs, and the groups, in [];
+	# in a file of their own (the launcher is still writing its output).
 	for f in Uid Gid Groups; do
 		echo "$f: [$(sed -n "s/^$f:[[:space:]]*//p" "/proc/$pid/status" | xargs)]"
-	done >>"/tmp/$name.out"
-	echo "root: [$(readlink "/proc/$pid/root")]" >>"/tmp/$name.out"
+	done >"/tmp/$name.proc"
+	echo "root: [$(readlink "/proc/$pid/root")]" >>"/tmp/$name.proc"
 	kill "$pid"
 	wait "$pid"
 	rc=$?
 	echo "=== case $name rc=$rc"
-	sed 's/^/stdout: /' "/tmp/$name.out"
+	sed 's/^/stdout: /' "/tmp/$name.out" "/tmp/$name.proc"
 	echo "=== end $name"
 }
 privs privs-name --user=lgtest --chroot=/tmp/jail
