@@ -75,6 +75,7 @@ wait_for() {
 		i=$((i + 1))
 		[ $i -gt 2000000 ] && return 1
 	done
+	return 0
 }
 
 # An interactive shell on the guest's console, driven through the
