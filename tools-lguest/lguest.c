@@ -10,8 +10,8 @@
  * kernel and its boot data in it (boot.c), add the devices (the console,
  * then those the options ask for: block.c, rng.c), then hand it all to
  * the host with LHREQ_INITIALIZE on /dev/lguest, and drop root if asked
- * (privs.c).  From then on this thread runs the guest: each pread() on /dev/lguest
- * runs it until it does something only we can do, namely port I/O (trap
+ * (privs.c).  From then on this thread runs the guest: each pread() on
+ * /dev/lguest runs it until it does something only we can do, namely port I/O (trap
  * 13: the guest's PCI configuration accesses) or a touch of the device
  * window above its RAM (trap 14: the virtio registers).  We decode that
  * instruction, do what it asked, step the guest's eip past it and go
