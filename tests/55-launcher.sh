@@ -41,7 +41,7 @@ t_launcher_qemu() {
 	ko=$out/drivers/lguest/lg.ko
 	[[ -f $ko ]] || { echo "no $ko: config/host.config needs CONFIG_LGUEST=m"; return 1; }
 	[[ -x $lg/lguest ]] || { echo "no launcher: see the build check"; return 1; }
-	adds=(--add "$ko:/lg/lg.ko" --add "$lg/lguest:/lg/lguest")
+	adds=(--add "$ko:/lg/lg.ko" --add "$lg/lguest:/lg/lguest" --add "$lg/tests/ptyrun:/lg/guest/ptyrun")
 	for g in "$lg"/tests/*.elf "$lg"/tests/*.bzImage; do
 		adds+=(--add "$g:/lg/guest/$(basename "$g")")
 	done
@@ -80,10 +80,109 @@ check "launcher Makefile: a missing or unpatched KSRC is named, with the fix" t_
 t_lg_tests=$T_STATE/launcher/tests
 check "launcher: --help prints the usage and exits 0" \
 	t_setup_error 0 "Usage: lguest" --help
+# --version: the Makefile's VERSION, this checkout's git describe, and
+# the ABI's numbers from the uapi header the launcher was built with.
+t_launcher_version() {
+	local ver desc inc=$T_STATE/launcher/include/linux/lguest_launcher.h
+	ver=$(sed -n 's/^VERSION := //p' "$LG_REPO/tools-lguest/Makefile")
+	desc=$(git -C "$LG_REPO/tools-lguest" describe --always --dirty)
+	[[ -n $ver && -n $desc ]] || { echo "no VERSION in tools-lguest/Makefile, or no git describe"; return 1; }
+	t_setup_error 0 "lguest launcher $ver (git $desc)" --version
+	# LHREQ_TRAP is the 8th request (0..7) in the header's enum.
+	grep -q 'LHREQ_TRAP' "$inc" || { echo "no LHREQ_TRAP in $inc"; return 1; }
+	grep -qF "lguest ABI: /dev/lguest requests 0 to 7 (LHREQ_TRAP), hypercalls through vector 0x1f" "$T_LOG.out" ||
+		{ echo "no ABI line"; return 1; }
+	t_setup_error 0 "lguest launcher $ver" -V
+}
+check "launcher: --version prints the Makefile's VERSION, git describe and the ABI" t_launcher_version
+
+# Every option the parser knows is in --help: the parser's option
+# strings ("--x" in strcmp, strncmp or opt_value) against the usage text.
+t_launcher_help_complete() {
+	local opts o missing=0
+	t_setup_error 0 "Usage: lguest" --help >/dev/null
+	mapfile -t opts < <(grep -oE '(strn?cmp\(a, |opt_value\(a, )"-[-a-zA-Z]+' "$LG_REPO/tools-lguest/lguest.c" |
+		sed 's/.*"//' | sort -u)
+	((${#opts[@]} >= 10)) || { echo "found only ${#opts[@]} options in lguest.c: ${opts[*]}"; return 1; }
+	for o in "${opts[@]}"; do
+		if grep -qE -- "(^|[ ,])$o([=, ]|\$)" "$T_LOG.out"; then
+			echo "documented: $o"
+		else
+			echo "NOT in --help: $o"
+			missing=1
+		fi
+	done
+	((!missing))
+}
+check "launcher: --help documents every option the parser takes" t_launcher_help_complete
+
 check "launcher: no arguments is a usage error (exit 2)" \
 	t_setup_error 2 "no MEM_MB and KERNEL given; see lguest --help"
 check "launcher: an unknown option is a usage error (exit 2)" \
 	t_setup_error 2 "unknown option '--bogus'" --bogus 16 "$t_lg_tests/hello.elf"
+check "launcher: an option without its value names the form (exit 2)" \
+	t_setup_error 2 "--user needs a value, as --user=USER" --user 16 "$t_lg_tests/hello.elf"
+check "launcher: --user of an unknown name (exit 2, says how names are found)" \
+	t_setup_error 2 "--user=no-such-user-lg: no such user in /etc/passwd; give an existing user name or a numeric UID" \
+	--user=no-such-user-lg 16 "$t_lg_tests/hello.elf"
+check "launcher: --user of a UID with no passwd entry and no --group (exit 2)" \
+	t_setup_error 2 "--user=987654: UID 987654 has no entry in /etc/passwd, so it has no group to run with; add --group=GROUP" \
+	--user=987654 16 "$t_lg_tests/hello.elf"
+check "launcher: --group of an unknown name (exit 2)" \
+	t_setup_error 2 "--group=no-such-group-lg: no such group in /etc/group" \
+	--user=nobody --group=no-such-group-lg 16 "$t_lg_tests/hello.elf"
+check "launcher: --chroot of a missing directory (exit 2)" \
+	t_setup_error 2 "--chroot=/nonexistent/jail: No such file or directory; give an existing directory" \
+	--chroot=/nonexistent/jail 16 "$t_lg_tests/hello.elf"
+check "launcher: --chroot of a file (exit 2)" \
+	t_setup_error 2 "--chroot=$LG_REPO/README.md: not a directory" \
+	--chroot="$LG_REPO/README.md" 16 "$t_lg_tests/hello.elf"
+check "launcher: --restart=exec with --user is refused (exit 2)" \
+	t_setup_error 2 "--restart=exec cannot be used with --user, --group or --chroot" \
+	--restart=exec --user=nobody 16 "$t_lg_tests/hello.elf"
+
+# As a user other than root (setpriv), in a directory of our own that
+# user can enter: a disk image it cannot read is refused, one it can only
+# read becomes a read-only disk (-v says so; then /dev/lguest stops it,
+# as on any machine without lg).
+t_launcher_nonroot_block() {
+	local d rc=0
+	if ((EUID != 0)) || ! command -v setpriv >/dev/null; then
+		echo "needs root and setpriv"
+		return 1
+	fi
+	d=$(mktemp -d /tmp/lguest-nonroot.XXXXXX)
+	# shellcheck disable=SC2064 # expand $d now
+	trap "rm -rf '$d'" RETURN
+	chmod 755 "$d"
+	cp "$T_STATE/launcher/lguest" "$t_lg_tests/hello.elf" "$d/"
+	head -c 4096 /dev/zero >"$d/secret.img"
+	chmod 000 "$d/secret.img"
+	head -c 4096 /dev/zero >"$d/readonly.img"
+	chmod 444 "$d/readonly.img"
+	echo "\$ setpriv --reuid=65534 lguest --block=$d/secret.img 16 hello.elf"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$d/lguest" --block="$d/secret.img" 16 "$d/hello.elf" \
+		</dev/null >"$T_LOG.out" 2>&1 || rc=$?
+	cat "$T_LOG.out"
+	((rc == 2)) || { echo "exit status $rc, wanted 2"; return 1; }
+	grep -qF -- "--block=$d/secret.img: Permission denied; give a disk image we can read" "$T_LOG.out" ||
+		{ echo "no Permission denied message"; return 1; }
+	rc=0
+	echo "\$ setpriv --reuid=65534 lguest -v --block=$d/readonly.img 16 hello.elf"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$d/lguest" -v --block="$d/readonly.img" 16 "$d/hello.elf" \
+		</dev/null >"$T_LOG.out" 2>&1 || rc=$?
+	cat "$T_LOG.out"
+	((rc == 2)) || { echo "exit status $rc, wanted 2 (no /dev/lguest here)"; return 1; }
+	grep -qF "virtio block $d/readonly.img: cannot open it for writing (Permission denied): the guest gets a read-only disk" "$T_LOG.out" ||
+		{ echo "no message that the disk is read-only"; return 1; }
+	grep -qF "virtio block: $d/readonly.img, 8 sectors, read-only" "$T_LOG.out" ||
+		{ echo "the disk was not set up read-only"; return 1; }
+}
+check "launcher: as non-root, an unreadable --block file is refused (exit 2); a read-only one becomes a read-only disk" \
+	t_launcher_nonroot_block
+check "launcher: --block=FILE,ro of a directory is refused (exit 2)" \
+	t_setup_error 2 "--block=$T_STATE: not a regular file or block device" --block="$T_STATE,ro" 16 "$t_lg_tests/hello.elf"
+
 check "launcher: MEM_MB that is not a number (exit 2)" \
 	t_setup_error 2 "MEM_MB '16M' is not a whole number of MiB" 16M "$t_lg_tests/hello.elf"
 check "launcher: absurd MEM_MB names the limit (exit 2)" \
@@ -151,6 +250,23 @@ check "launcher in QEMU: --verbose traces the kernel load and the devices on std
 	"stderr: lguest: the guest powered off"
 check "launcher in QEMU: a terminal on stdin is restored after power-off and after a panic" \
 	t_case tty 0 "stdout: tty restored after power-off" "stdout: tty restored after panic"
+check "launcher in QEMU: on a pty, raw while the guest runs and restored on SIGTERM" \
+	t_case pty-term 0 "stdout: raw while running: ICANON ECHO ISIG IEXTEN ICRNL IXON off" \
+	"stdout: launcher killed by signal 15" "stdout: tty restored"
+check "launcher in QEMU: on a pty, restored on SIGINT" \
+	t_case pty-int 0 "stdout: raw while running:" "stdout: launcher killed by signal 2" "stdout: tty restored"
+check "launcher in QEMU: on a pty, restored on SIGHUP" \
+	t_case pty-hup 0 "stdout: raw while running:" "stdout: launcher killed by signal 1" "stdout: tty restored"
+check "launcher in QEMU: on a pty, restored after a guest driver error (exit 255)" \
+	t_case pty-error 0 "stdout: lguest: guest driver error" "stdout: launcher exit status 255" "stdout: tty restored"
+check "launcher in QEMU: --user=lgtest --chroot: runs as 1234:1234 with its groups (1234 4321), root /tmp/jail" \
+	t_case privs-name 143 "stdout: idle: waiting to be stopped" "stdout: Uid: [1234 1234 1234 1234]" \
+	"stdout: Gid: [1234 1234 1234 1234]" "stdout: Groups: [1234 4321]" "stdout: root: [/tmp/jail]"
+check "launcher in QEMU: --user=2000 --group=3000 (no passwd entry): runs as 2000:3000, groups 3000 only" \
+	t_case privs-ids 143 "stdout: idle: waiting to be stopped" "stdout: Uid: [2000 2000 2000 2000]" \
+	"stdout: Gid: [3000 3000 3000 3000]" "stdout: Groups: [3000]" "stdout: root: [/]"
+check "launcher in QEMU: the console test guest runs whole after --user and --chroot (exit 0)" \
+	t_case privs-console 0 "stdout: received: ping from stdin" "stdout: virtio console ok"
 check "launcher in QEMU: five guests in a row each power off" \
 	t_case again 0 "stdout: hello from a bzImage, cmdline: run 5"
 unset t_lg_tests

@@ -6,7 +6,10 @@
 # tests/guest/devices-host.sh: lg.ko and one guest, that same bzImage,
 # with --rng --block=/tmp/disk.img, whose init runs
 # tests/guest/devices-guest.sh, then the launcher's test guest blk.elf
-# (tools-lguest/tests/blk.c) for the requests Linux never sends.  The
+# (tools-lguest/tests/blk.c) for the requests Linux never sends, and in
+# its "ro" mode for a read-only disk; then a Linux guest whose shell is
+# driven through the launcher's stdin, with a read-only disk and a disk
+# it syncs to just before the launcher is killed with SIGKILL.  The
 # checks after the boot read the serial log: what the guests saw and
 # wrote, and what the image files hold after they powered off.
 
@@ -182,5 +185,44 @@ check "devices: blk.elf: reads and writes past the end or of part of a sector ge
 check "devices: blk.elf: unknown request types get UNSUPP and their buffer is untouched" \
 	t_dev_has blk "unknown request types: UNSUPP, buffer untouched"
 check "devices: blk.elf: a write and a flush; the image has the write, its size and last sector are kept" t_dev_blk_image
+t_dev_blk_ro() {
+	t_dev_exit blk-ro "read-only disk: F_RO offered, read ok, write IOERR, flush ok" || return 1
+	t_dev_serial | grep -qx "=== small-ro-unchanged" ||
+		{ echo "the read-only image changed; serial log: $T_STATE/devices.serial"; return 1; }
+	echo "the image is unchanged"
+}
+
+# t_dev_killed CASE TEXT...: case CASE ended by SIGKILL (137), as the
+# host meant it to, and printed every TEXT.
+t_dev_killed() {
+	local name=$1 rc
+	shift
+	rc=$(t_dev_serial | sed -n "s/^=== case $name rc=//p")
+	t_dev_case "$name" | tail -n 60
+	[[ $rc == 137 ]] || { echo "launcher exit status '${rc:-none}', wanted 137 (killed); serial log: $T_STATE/devices.serial"; return 1; }
+	t_dev_has "$name" "$@"
+}
+
+t_dev_shell_ro() {
+	t_dev_killed shell "GUEST-VDB-RO: 1" "GUEST-VDB-READ: LGUEST-READ-ONLY-DISK" "GUEST-VDB-WRITE: refused" || return 1
+	t_dev_serial | grep -qx "=== ro-unchanged" ||
+		{ echo "the read-only image changed; serial log: $T_STATE/devices.serial"; return 1; }
+	echo "the image is unchanged"
+}
+
+t_dev_flush_kill() {
+	local synced
+	synced=$(t_dev_case shell | sed -n 's/^.*GUEST-SYNCED: \([0-9a-f]\{32\}\).*/\1/p' | awk 'NR == 1')
+	t_dev_same "guest synced md5, image md5 after SIGKILL" "$synced" "$(t_dev_value flush-md5)"
+}
+
+check "devices: blk.elf: a read-only disk (--block=FILE,ro) offers F_RO, reads, gets IOERR for a write; the image is unchanged" \
+	t_dev_blk_ro
+check "devices: commands fed on the launcher's stdin (a fifo) reach a guest shell on hvc0 and its output comes back" \
+	t_dev_killed shell "GUEST-SHELL-READY" "GUEST-SUM: 42"
+check "devices: the guest sees --block=FILE,ro as read-only (/sys/block/vdb/ro), reads it, cannot write it; the image is unchanged" \
+	t_dev_shell_ro
+check "devices: what the guest fsynced is in the image file after the launcher is killed with SIGKILL" \
+	t_dev_flush_kill
 check "devices: rmmod lg succeeds after the guests" t_dev_rmmod
 unset t_dev_run

@@ -15,12 +15,19 @@
  * We offer FLUSH, so the guest treats the disk as having a write cache
  * and asks for a flush (our fdatasync) when it needs its writes to last:
  * what it wrote is in the file once a write completes, and on the disk
- * under the file once a flush completes.
+ * under the file once a flush completes.  We keep no cache of our own
+ * (each write is a pwritev() on the file), so a launcher killed right
+ * after a write loses nothing: the host kernel has it.
+ *
+ * A read-only disk (--block=FILE,ro, or a FILE we may not write) offers
+ * VIRTIO_BLK_F_RO, so Linux marks it read-only; a write that comes
+ * anyway gets an I/O error, and the file, opened read-only, is safe.
  */
 #define _FILE_OFFSET_BITS 64	/* files over 2 GiB, from a 32-bit program */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <linux/virtio_blk.h>
 #include <linux/virtio_ids.h>
@@ -35,6 +42,7 @@ struct blk {
 	const char *path;
 	int fd;
 	uint64_t size;		/* bytes: a whole number of sectors */
+	bool ro;
 	char id[VIRTIO_BLK_ID_BYTES];
 };
 
@@ -144,6 +152,11 @@ static uint8_t blk_do(struct virtqueue *vq, struct virtio_blk_outhdr *hdr,
 		if (in_len)
 			bad_driver(vq->dev, "write request with %llu bytes for the device to write besides the status",
 				   (unsigned long long)in_len);
+		if (b->ro) {
+			trace("virtio block %s: write to the read-only disk at sector %llu: I/O error",
+			      b->path, (unsigned long long)hdr->sector);
+			return VIRTIO_BLK_S_IOERR;
+		}
 		if (!in_range(b, hdr->sector, out_len) ||
 		    !file_io(b, data_out, out, hdr->sector * SECTOR, true))
 			return VIRTIO_BLK_S_IOERR;
@@ -208,30 +221,89 @@ static void blk_request(struct virtqueue *vq)
 	}
 }
 
+#define BLK_FEATURES	((1ull << VIRTIO_BLK_F_SEG_MAX) | (1ull << VIRTIO_BLK_F_FLUSH) | \
+			 (1ull << VIRTIO_RING_F_INDIRECT_DESC))
+
 static const struct device_type blk_type = {
 	.name = "block",
 	.virtio_id = VIRTIO_ID_BLOCK,
 	.class_code = 0x018000,		/* mass storage, other */
-	.features = (1ull << VIRTIO_BLK_F_SEG_MAX) | (1ull << VIRTIO_BLK_F_FLUSH) |
-		    (1ull << VIRTIO_RING_F_INDIRECT_DESC),
+	.features = BLK_FEATURES,
 	.nr_queues = 1,
 	.service = { blk_request },
 	.config_size = sizeof(struct virtio_blk_config),
 };
 
-void block_setup(const char *path)
+/* The same disk, but the driver must not write to it. */
+static const struct device_type blk_ro_type = {
+	.name = "block",
+	.virtio_id = VIRTIO_ID_BLOCK,
+	.class_code = 0x018000,
+	.features = BLK_FEATURES | (1ull << VIRTIO_BLK_F_RO),
+	.nr_queues = 1,
+	.service = { blk_request },
+	.config_size = sizeof(struct virtio_blk_config),
+};
+
+/*
+ * Open the image: read-only if asked to, else read-write, else (if the
+ * file is there but we may not write it) read-only after all.
+ */
+static void blk_open(struct blk *b)
+{
+	int err;
+
+	if (b->ro) {
+		b->fd = open(b->path, O_RDONLY | O_CLOEXEC);
+		if (b->fd < 0)
+			die(EXIT_SETUP, "--block=%s,ro: %s; give a disk image we can read",
+			    b->path, strerror(errno));
+		return;
+	}
+	b->fd = open(b->path, O_RDWR | O_CLOEXEC);
+	if (b->fd >= 0)
+		return;
+	err = errno;
+	if (err == EACCES || err == EPERM || err == EROFS || err == ETXTBSY) {
+		b->fd = open(b->path, O_RDONLY | O_CLOEXEC);
+		if (b->fd >= 0) {
+			b->ro = true;
+			trace("virtio block %s: cannot open it for writing (%s): the guest gets a read-only disk",
+			      b->path, strerror(err));
+			return;
+		}
+		die(EXIT_SETUP, "--block=%s: %s; give a disk image we can read (and write, for a writable disk), or run lguest as a user who can",
+		    b->path, strerror(errno));
+	}
+	die(EXIT_SETUP, "--block=%s: %s; give a disk image we can read and write (e.g. truncate -s 64M %s)",
+	    b->path, strerror(err), b->path);
+}
+
+void block_setup(const char *arg)
 {
 	struct blk *b = calloc_or_die(sizeof(*b));
 	struct virtio_blk_config cfg = { 0 };
+	size_t len = strlen(arg);
 	struct device *dev;
-	const char *base;
+	const char *base, *path;
+	struct stat st;
 	off_t end;
 
+	/* FILE,ro: a read-only disk. */
+	if (len > 3 && !strcmp(arg + len - 3, ",ro")) {
+		b->ro = true;
+		path = strndup(arg, len - 3);
+		if (!path)
+			die(EXIT_CRASH, "out of memory");
+	} else {
+		path = arg;
+	}
 	b->path = path;
-	b->fd = open(path, O_RDWR | O_CLOEXEC);
-	if (b->fd < 0)
-		die(EXIT_SETUP, "--block=%s: %s; give a disk image we can read and write (e.g. truncate -s 64M %s)",
-		    path, strerror(errno), path);
+	blk_open(b);
+	/* A directory opens read-only too; it is not a disk. */
+	if (fstat(b->fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
+		die(EXIT_SETUP, "--block=%s: not a regular file or block device; give a disk image (e.g. truncate -s 64M disk.img)",
+		    path);
 	end = lseek(b->fd, 0, SEEK_END);
 	if (end < 0)
 		die(EXIT_SETUP, "--block=%s: cannot find its size: %s; give a regular file or a block device",
@@ -249,9 +321,10 @@ void block_setup(const char *path)
 	base = base ? base + 1 : path;
 	memcpy(b->id, base, strnlen(base, sizeof(b->id)));
 
-	dev = add_device(&blk_type, b);
+	dev = add_device(b->ro ? &blk_ro_type : &blk_type, b);
 	cfg.capacity = b->size / SECTOR;
 	cfg.seg_max = BLK_SEG_MAX;
 	memcpy(dev->config, &cfg, sizeof(cfg));
-	trace("virtio block: %s, %llu sectors", path, (unsigned long long)cfg.capacity);
+	trace("virtio block: %s, %llu sectors%s", path, (unsigned long long)cfg.capacity,
+	      b->ro ? ", read-only" : "");
 }

@@ -159,8 +159,17 @@ void console_raw_tty(void)
 
 	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tty) < 0)
 		return;
+	/*
+	 * Raw input: every byte goes to the guest as typed, and the guest's
+	 * own tty does the editing, echo, ^C, ^S and CR to NL.  Output
+	 * processing stays on, so that the early console's bare "\n" still
+	 * starts a new line.
+	 */
 	raw = saved_tty;
-	raw.c_lflag &= ~(ICANON | ECHO | ISIG);
+	raw.c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR |
+			 ICRNL | IXON);
+	raw.c_lflag &= ~(ICANON | ECHO | ECHONL | ISIG | IEXTEN);
+	raw.c_cflag = (raw.c_cflag & ~(CSIZE | PARENB)) | CS8;
 	raw.c_cc[VMIN] = 1;
 	raw.c_cc[VTIME] = 0;
 	if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)

@@ -2,14 +2,16 @@
 /*
  * lguest: run a Linux kernel as a process, on a host with lg.ko loaded.
  *
- *	lguest [--initrd=FILE] [--block=FILE] [--rng] [--verbose]
- *	       [--restart=exit|exec] MEM_MB KERNEL [ARGS...]
+ *	lguest [--initrd=FILE] [--block=FILE[,ro]]... [--rng]
+ *	       [--user=USER] [--group=GROUP] [--chroot=DIR]
+ *	       [--restart=exit|exec] [--verbose] MEM_MB KERNEL [ARGS...]
  *
  * We give the guest an anonymous mapping as its physical memory, put the
  * kernel and its boot data in it (boot.c), add the devices (the console,
- * then those the options ask for: block.c, rng.c), then hand it all to the host with LHREQ_INITIALIZE on /dev/lguest.
- * From then on this thread runs the guest: each pread() on /dev/lguest
- * runs it until it does something only we can do, namely port I/O (trap
+ * then those the options ask for: block.c, rng.c), then hand it all to
+ * the host with LHREQ_INITIALIZE on /dev/lguest, and drop root if asked
+ * (privs.c).  From then on this thread runs the guest: each pread() on
+ * /dev/lguest runs it until it does something only we can do, namely port I/O (trap
  * 13: the guest's PCI configuration accesses) or a touch of the device
  * window above its RAM (trap 14: the virtio registers).  We decode that
  * instruction, do what it asked, step the guest's eip past it and go
@@ -32,6 +34,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "lguest.h"
+#include "version.h"
 
 /* The most guest RAM we hand out: the launcher is a 32-bit process. */
 #define MAX_MEM_MB	2048
@@ -510,15 +513,35 @@ static void usage(FILE *f)
 "The console is PCI slot 1 (IRQ 1); --block and --rng devices follow in the\n"
 "order given, in slots (and IRQs) 2, 3 and so on.\n"
 "\n"
+"When stdin is a terminal it is put in raw mode while the guest runs (line\n"
+"editing, echo and ^C are the guest's) and restored when lguest exits; three\n"
+"^C within a second stop the guest.\n"
+"\n"
 "  --initrd=FILE         load FILE at the top of guest memory as its initrd\n"
-"  --block=FILE          a virtio disk backed by FILE (read-write; its size a\n"
-"                        multiple of 512 bytes); repeatable: /dev/vda, vdb...\n"
+"  --block=FILE          a virtio disk backed by FILE (its size a multiple of\n"
+"                        512 bytes); repeatable: /dev/vda, vdb...  Read-write,\n"
+"                        unless FILE cannot be opened for writing: then the\n"
+"                        disk is read-only (-v says so)\n"
+"  --block=FILE,ro       the same, read-only: the guest sees a read-only disk\n"
+"                        and its writes fail; FILE is opened read-only\n"
 "  --rng                 a virtio entropy device fed from /dev/urandom\n"
 "                        (the guest's /dev/hwrng)\n"
+"  --user=USER           once the files above and /dev/lguest are open, run as\n"
+"                        USER (a name in /etc/passwd, or a UID), with its group\n"
+"                        and the groups /etc/group lists it in\n"
+"  --group=GROUP         run with group GROUP (a name in /etc/group, or a GID);\n"
+"                        needed with a UID that /etc/passwd does not have\n"
+"  --chroot=DIR          once set up, chroot to DIR (an empty one is best)\n"
 "  --restart=exit|exec   when the guest reboots: exit with status 3 (default)\n"
-"                        or start it again (re-execute lguest)\n"
+"                        or start it again (re-execute lguest; not with\n"
+"                        --user, --group or --chroot)\n"
 "  -v, --verbose         trace devices, port I/O and MMIO on stderr\n"
+"  -V, --version         print the launcher's version and lguest ABI\n"
 "  -h, --help            this text\n"
+"\n"
+"--user, --group and --chroot need root; they act after setup, chroot first.\n"
+"Names are read from /etc/passwd and /etc/group, not through NSS (lguest is\n"
+"static): give users and groups that only NSS knows (LDAP...) by number.\n"
 "\n"
 "Exit status: 0 the guest powered off; 2 bad usage or setup (a message says\n"
 "what to fix); 3 the guest asked to restart; 255 the guest panicked or was\n"
@@ -526,11 +549,38 @@ static void usage(FILE *f)
 		MIN_MEM_MB, MAX_MEM_MB);
 }
 
+/* The version, and what identifies the ABI this build speaks. */
+static void version(void)
+{
+	printf("lguest launcher %s (%s)\n", LGUEST_VERSION, LGUEST_GIT);
+	printf("lguest ABI: /dev/lguest requests 0 to %d (LHREQ_TRAP), hypercalls through vector %#x, boot_params hardware_subarch 1 (as in Linux 4.13)\n",
+	       LHREQ_TRAP, LGUEST_TRAP_ENTRY);
+}
+
 static noreturn void usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "lguest: ");
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "; see lguest --help\n");
+	exit(EXIT_SETUP);
+}
+
+/*
+ * The value of option a if it is "name=VALUE"; NULL if a is another
+ * option.  "name" or "name=" alone is a usage error that says what
+ * value it takes.
+ */
+static const char *opt_value(const char *a, const char *name, const char *what)
+{
+	size_t n = strlen(name);
+	char form[64];
+
+	if (strncmp(a, name, n) || (a[n] && a[n] != '='))
+		return NULL;
+	if (a[n] == '=' && a[n + 1])
+		return a + n + 1;
+	snprintf(form, sizeof(form), "%s=%s", name, what);
+	fprintf(stderr, "lguest: %s needs a value, as %s; see lguest --help\n", a, form);
 	exit(EXIT_SETUP);
 }
 
@@ -633,6 +683,7 @@ int main(int argc, char *argv[])
 	struct device_arg *devs;
 	uint32_t req[5];
 	int i, memarg, ndevs = 0;
+	const char *v;
 
 	saved_argv = argv;
 	/* MEM_MB is the first argument that is not an option. */
@@ -658,6 +709,15 @@ int main(int argc, char *argv[])
 			usage_error("%s needs a disk image, as --block=FILE", a);
 		} else if (!strcmp(a, "--rng")) {
 			devs[ndevs++].kind = DEV_RNG;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			version();
+			return 0;
+		} else if ((v = opt_value(a, "--user", "USER"))) {
+			privs_user(v);
+		} else if ((v = opt_value(a, "--group", "GROUP"))) {
+			privs_group(v);
+		} else if ((v = opt_value(a, "--chroot", "DIR"))) {
+			privs_chroot(v);
 		} else if (!strcmp(a, "--restart=exit")) {
 			restart_exec = false;
 		} else if (!strcmp(a, "--restart=exec")) {
@@ -670,10 +730,14 @@ int main(int argc, char *argv[])
 	}
 	if (memarg >= argc)
 		usage_error("%s", "no MEM_MB and KERNEL given");
+	/* A re-executed launcher could not open /dev/lguest again. */
+	if (restart_exec && privs_wanted())
+		usage_error("%s", "--restart=exec cannot be used with --user, --group or --chroot (the restarted launcher could not reopen its files); use --restart=exit and restart it from a script");
 	if (memarg + 1 >= argc)
 		usage_error("%s", "no KERNEL given after MEM_MB");
 
 	guest_ram = parse_mem(argv[memarg]);
+	privs_resolve();
 	boot.kernel = argv[memarg + 1];
 	boot.cmdline = join_args(argv + memarg + 2, argc - memarg - 2);
 
@@ -694,6 +758,8 @@ int main(int argc, char *argv[])
 		die(EXIT_SETUP, "/dev/lguest: LHREQ_INITIALIZE: %s", strerror(errno));
 	trace("guest: %u MiB at %p, devices up to %#x", guest_ram >> 20,
 	      (void *)guest_base, devices_end());
+	/* Every file is open, and the service threads are not started yet. */
+	privs_drop();
 
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, fatal_signal);

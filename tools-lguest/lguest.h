@@ -7,7 +7,7 @@
  * the PCI bus the guest probes and the virtio-PCI registers of each
  * device, virtio.c walks the virtqueues, console.c is the one device
  * every guest has, and block.c and rng.c are the devices the command
- * line adds.
+ * line adds.  privs.c drops root once all of that is set up.
  */
 #ifndef LGUEST_LAUNCHER_H
 #define LGUEST_LAUNCHER_H
@@ -170,10 +170,23 @@ void console_setup(void);
 void console_raw_tty(void);
 void console_restore_tty(void);
 
-/* block.c: a virtio disk backed by a file (or block device) of ours. */
-void block_setup(const char *path);
+/*
+ * block.c: a virtio disk backed by a file (or block device) of ours;
+ * arg is FILE, or FILE,ro for a read-only disk.
+ */
+void block_setup(const char *arg);
 
 /* rng.c: a virtio entropy source fed from /dev/urandom. */
 void rng_setup(void);
+
+/* privs.c: --user, --group and --chroot. */
+void privs_user(const char *arg);
+void privs_group(const char *arg);
+void privs_chroot(const char *dir);
+bool privs_wanted(void);
+/* Look the names up and check the directory (before setup). */
+void privs_resolve(void);
+/* Chroot, then drop groups and user (after setup). */
+void privs_drop(void);
 
 #endif

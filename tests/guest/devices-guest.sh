@@ -8,6 +8,18 @@
 # 1 MiB of random bytes at 1 MiB.  We write a line of our own in sector
 # 6144 (3 MiB), another in the last sector, and 1 MiB of random bytes at
 # 2 MiB, then sync: the host then finds them in its file.
+#
+# With lgtest.mode=shell on its command line it runs an interactive shell
+# on its console instead, which the host drives through the launcher's
+# stdin (see devices-host.sh).
+
+read -r cmdline </proc/cmdline
+case " $cmdline " in
+*" lgtest.mode=shell "*)
+	echo "GUEST-SHELL-READY"
+	exec sh -i
+	;;
+esac
 
 for f in /sys/bus/pci/devices/*; do
 	echo "GUEST-PCI: ${f##*/} $(cat "$f/vendor") $(cat "$f/device") $(cat "$f/class") irq $(cat "$f/irq")"

@@ -13,7 +13,13 @@
  *  - an unknown request type gets UNSUPP, and its buffer is not touched
  *    (it is not taken for a read);
  *  - a write of sector 0, then a flush.
+ *
+ * With "ro" on its command line (lguest --block=IMG,ro 16 blk.elf ro) it
+ * checks the read-only disk instead: VIRTIO_BLK_F_RO offered, reads
+ * work, a write gets IOERR (the host checks the image is unchanged), a
+ * flush is fine.
  */
+#include <asm/bootparam.h>
 #include <linux/pci_regs.h>
 #include <linux/virtio_blk.h>
 #include <linux/virtio_config.h>
@@ -34,6 +40,9 @@ static struct virtio_blk_outhdr hdr;
 static uint8_t data[1024];
 static uint8_t status;
 
+/* Set when the command line has "ro": the disk is read-only. */
+static int ro;
+
 static void setup(void)
 {
 	volatile struct virtio_pci_common_cfg *c = (void *)BAR;
@@ -51,14 +60,15 @@ static void setup(void)
 	c->device_feature_select = 0;
 	v = c->device_feature;
 	CHECK(v == ((1u << VIRTIO_BLK_F_SEG_MAX) | (1u << VIRTIO_BLK_F_FLUSH) |
-		    (1u << VIRTIO_RING_F_INDIRECT_DESC)), v);
+		    (1u << VIRTIO_RING_F_INDIRECT_DESC) |
+		    (ro ? 1u << VIRTIO_BLK_F_RO : 0)), v);
 	c->device_feature_select = 1;
 	v = c->device_feature;
 	CHECK(v == 1, v);			/* VIRTIO_F_VERSION_1 */
 	c->guest_feature_select = 1;
 	c->guest_feature = 1;
 	c->guest_feature_select = 0;
-	c->guest_feature = 1u << VIRTIO_BLK_F_FLUSH;
+	c->guest_feature = (1u << VIRTIO_BLK_F_FLUSH) | (ro ? 1u << VIRTIO_BLK_F_RO : 0);
 	c->device_status = 0x0B;		/* ... | FEATURES_OK */
 	CHECK(c->device_status == 0x0B, c->device_status);
 	CHECK(c->num_queues == 1, c->num_queues);
@@ -136,6 +146,46 @@ static int all(const uint8_t *p, unsigned int len, uint8_t v)
 	return 1;
 }
 
+/* Does the command line have the word w? */
+static int has_arg(const char *w)
+{
+	struct boot_params *bp;
+	const char *p;
+	unsigned int i;
+
+	asm("" : "=r" (bp) : "0" (0));
+	p = (const char *)bp->hdr.cmd_line_ptr;
+	for (; *p; p++) {
+		if (p != (const char *)bp->hdr.cmd_line_ptr && p[-1] != ' ')
+			continue;
+		for (i = 0; w[i] && p[i] == w[i]; i++)
+			;
+		if (!w[i] && (!p[i] || p[i] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+/* The read-only disk: reads as usual, a write fails, a flush does not. */
+static void read_only(void)
+{
+	uint32_t got;
+	uint8_t s;
+
+	s = request(VIRTIO_BLK_T_IN, 1, 512, 1, &got);
+	CHECK(s == VIRTIO_BLK_S_OK, s);
+	CHECK(all(data, 512, 'B'), data[0]);
+	memset(data, 'W', sizeof(data));
+	s = request(VIRTIO_BLK_T_OUT, 1, 512, 0, &got);
+	CHECK(s == VIRTIO_BLK_S_IOERR, s);
+	CHECK(got == 1, got);
+	s = request(VIRTIO_BLK_T_FLUSH, 0, 0, 0, &got);
+	CHECK(s == VIRTIO_BLK_S_OK, s);
+	s = request(VIRTIO_BLK_T_IN, 1, 512, 1, &got);
+	CHECK(s == VIRTIO_BLK_S_OK && all(data, 512, 'B'), data[0]);
+	puts_early("read-only disk: F_RO offered, read ok, write IOERR, flush ok\n");
+}
+
 void guest_main(void)
 {
 	static const char id[] = "small.img";
@@ -144,7 +194,12 @@ void guest_main(void)
 	unsigned int i;
 
 	console_find();
+	ro = has_arg("ro");
 	setup();
+	if (ro) {
+		read_only();
+		return;
+	}
 
 	memset(data, 0, sizeof(data));
 	s = request(VIRTIO_BLK_T_GET_ID, 0, VIRTIO_BLK_ID_BYTES, 1, &got);

@@ -46,6 +46,53 @@ run_case verbose /dev/null "$L" -v 16 "$G/hello.bzImage"
 run_case tty /dev/console sh -c "s=\$(stty -g); $L 16 $G/hello.bzImage; \
 	[ \"\$(stty -g)\" = \"\$s\" ] && echo tty restored after power-off; \
 	$L 16 $G/panic.elf; [ \"\$(stty -g)\" = \"\$s\" ] && echo tty restored after panic"
+# On a pseudo-terminal (ptyrun): raw while the guest runs, restored when
+# a signal stops the launcher or a guest driver error ends it.
+P=/lg/guest/ptyrun
+# Pseudo-terminals need devpts (and /dev/ptmx, which devtmpfs may lack).
+mkdir -p /dev/pts
+mount -t devpts -o ptmxmode=0666 devpts /dev/pts || echo "=== mount devpts failed"
+[ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx
+run_case pty-term /dev/null $P TERM "idle: waiting" "$L" 16 "$G/idle.elf"
+run_case pty-int /dev/null $P INT "idle: waiting" "$L" 16 "$G/idle.elf"
+run_case pty-hup /dev/null $P HUP "idle: waiting" "$L" 16 "$G/idle.elf"
+run_case pty-error /dev/null $P none "breaking the virtio rules" "$L" 16 "$G/violation.elf"
+
+# --user, --group and --chroot: the running launcher's credentials and
+# root, from /proc, then a whole console run (its threads start after
+# the drop) as that user in an empty directory.
+echo 'lgtest:x:1234:1234:lguest test:/:/bin/sh' >>/etc/passwd
+echo 'lgtest:x:1234:' >>/etc/group
+echo 'lgextra:x:4321:someone,lgtest' >>/etc/group
+mkdir -p /tmp/jail
+# privs NAME ARGS...: start the idle guest with ARGS, report what /proc says.
+privs() {
+	name=$1
+	shift
+	"$L" "$@" 16 "$G/idle.elf" </dev/null >"/tmp/$name.out" 2>&1 &
+	pid=$!
+	i=0
+	while ! grep -q 'idle: waiting to be stopped' "/tmp/$name.out" && [ $i -lt 200000 ]; do
+		i=$((i + 1))
+	done
+	# Real, effective, saved and filesystem IDs, and the groups, in [];
+	# in a file of their own (the launcher is still writing its output).
+	for f in Uid Gid Groups; do
+		echo "$f: [$(sed -n "s/^$f:[[:space:]]*//p" "/proc/$pid/status" | xargs)]"
+	done >"/tmp/$name.proc"
+	echo "root: [$(readlink "/proc/$pid/root")]" >>"/tmp/$name.proc"
+	kill "$pid"
+	wait "$pid"
+	rc=$?
+	echo "=== case $name rc=$rc"
+	sed 's/^/stdout: /' "/tmp/$name.out" "/tmp/$name.proc"
+	echo "=== end $name"
+}
+privs privs-name --user=lgtest --chroot=/tmp/jail
+privs privs-ids --user=2000 --group=3000
+run_case privs-console /tmp/stdin.txt "$L" --user=lgtest --chroot=/tmp/jail \
+	--initrd=/tmp/initrd.img 16 "$G/console.elf" console=hvc0 lguest.test=1
+
 # The guest's memory is freed with the launcher: run a few in a row.
 run_case again /dev/null sh -c "for i in 1 2 3 4 5; do $L 64 $G/hello.bzImage run \$i || exit; done"
 
