@@ -35,6 +35,9 @@ uptime_s() { cut -d' ' -f1 /proc/uptime; }
 
 # The host's page-table isolation (PAE hosts booted with pti=on).
 echo "=== host-pti $(grep -c '^flags.* pti' /proc/cpuinfo)"
+# Whether this kernel, run natively here, keeps code out of a page without
+# PROT_EXEC: the guest must do as well as that.
+echo "=== host-nx $(/lg/nxprobe)"
 insmod /lg/lg.ko || echo "=== insmod lg.ko failed"
 
 # The main guest: a bzImage, with its console input from a fifo so that

@@ -1,40 +1,63 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nxprobe: does the CPU, as the guest sees it, refuse to run code from a
- * page mapped without PROT_EXEC?  Put a "ret" in such a page and call it:
- * with NX that is a SIGSEGV, without NX it returns.  Prints
- * "nxprobe: enforced" or "nxprobe: not enforced".
+ * nxprobe: does the CPU, as this kernel runs it, refuse to run code from
+ * a page mapped without PROT_EXEC?  A child puts a "ret" in such a page
+ * and calls it: with NX it dies of SIGSEGV, without NX it returns and
+ * exits 0.  Prints "nxprobe: enforced" or "nxprobe: not enforced"; a
+ * control call on a PROT_EXEC page must return in both cases.
  */
-#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-static sigjmp_buf env;
-
-static void on_segv(int sig)
+/* Status of a child that calls a one-instruction page mapped with prot. */
+static int call_page(int prot)
 {
-	siglongjmp(env, 1);
+	unsigned char *page;
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		perror("nxprobe: fork");
+		exit(1);
+	}
+	if (pid == 0) {
+		page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | prot,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (page == MAP_FAILED)
+			_exit(2);
+		page[0] = 0xc3;	/* ret */
+		((void (*)(void))page)();
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid) {
+		perror("nxprobe: waitpid");
+		exit(1);
+	}
+	return status;
 }
 
 int main(void)
 {
-	unsigned char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	void (*fn)(void) = (void (*)(void))page;
+	int status;
 
-	if (page == MAP_FAILED) {
-		perror("nxprobe: mmap");
+	status = call_page(PROT_EXEC);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		printf("nxprobe: even an executable page did not run (status %#x)\n",
+		       status);
 		return 1;
 	}
-	page[0] = 0xc3;	/* ret */
-	signal(SIGSEGV, on_segv);
-	if (sigsetjmp(env, 1)) {
+	status = call_page(0);
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV)
 		puts("nxprobe: enforced");
-		return 0;
-	}
-	fn();
-	puts("nxprobe: not enforced");
+	else if (WIFEXITED(status) && !WEXITSTATUS(status))
+		puts("nxprobe: not enforced");
+	else
+		printf("nxprobe: odd status %#x\n", status);
 	return 0;
 }
