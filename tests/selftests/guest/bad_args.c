@@ -51,12 +51,12 @@ void guest_main(void)
 		guest_ptes_8m[0] = 0x10000000 | PTE_KERNEL;
 		*pt_pde(&guest_dir, ADDR_8M) = (uint32_t)guest_ptes_8m | PTE_KERNEL;
 		guest_setup_paging();
-		*(volatile uint32_t *)ADDR_8M;
+		peek(ADDR_8M);
 		break;
 	case 12: /* a page table above the guest's memory */
 		*pt_pde(&guest_dir, ADDR_8M) = 0x10000000 | PTE_KERNEL;
 		guest_setup_paging();
-		*(volatile uint32_t *)ADDR_8M;
+		peek(ADDR_8M);
 		break;
 	case 14: /* a segment register whose GDT entry went away */
 		hcall(LHCALL_LOAD_GDT_ENTRY, 20, 0x0000ffff, 0x00cfb300, 0);
@@ -67,7 +67,7 @@ void guest_main(void)
 	case 13: /* a large (PSE) page directory entry */
 		*pt_pde(&guest_dir, ADDR_8M) = 0x400000 | PTE_PSE | PTE_KERNEL;
 		guest_setup_paging();
-		*(volatile uint32_t *)ADDR_8M;
+		peek(ADDR_8M);
 		break;
 	case 15: /* a top-level index past the last */
 		hcall(LHCALL_SET_PGD, pt_top(&guest_dir), PGD_ENTRIES, 0, 0);
@@ -82,17 +82,17 @@ void guest_main(void)
 	case 18: /* a PDPT entry with more than "present": here writable */
 		guest_setup_paging();
 		guest_dir.pdpt[1] = 0x300000 | PTE_RW | PTE_PRESENT;
-		*(volatile uint32_t *)0x40000000;
+		peek(0x40000000);
 		break;
 	case 19: /* a PDPT entry above the guest's memory */
 		guest_setup_paging();
 		guest_dir.pdpt[1] = 0x10000000 | PTE_PRESENT;
-		*(volatile uint32_t *)0x40000000;
+		peek(0x40000000);
 		break;
 	case 20: /* a pmd entry with NX, which only a PTE may have */
 		*pt_pde(&guest_dir, ADDR_8M) = (uint32_t)guest_ptes_8m | PTE_KERNEL | PTE_NX;
 		guest_setup_paging();
-		*(volatile uint32_t *)ADDR_8M;
+		peek(ADDR_8M);
 		break;
 #endif
 	}

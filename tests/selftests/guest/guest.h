@@ -23,6 +23,18 @@ static inline void ucall(unsigned long code, unsigned long arg)
 	asm volatile("outl %%eax, $0xf4" : : "a" (code), "b" (arg) : "memory");
 }
 
+/*
+ * Read a word at addr, after every store before it: the guest's page
+ * tables are plain memory the compiler may otherwise write later.
+ */
+static inline uint32_t peek(uint32_t addr)
+{
+	uint32_t v;
+
+	asm volatile("movl (%1), %0" : "=r" (v) : "r" (addr) : "memory");
+	return v;
+}
+
 #define GUEST_ASSERT(cond)					\
 	do {							\
 		if (!(cond))					\

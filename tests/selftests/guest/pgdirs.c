@@ -17,11 +17,6 @@ static pteval_t user_ptes[NDIRS][PT_ENTRIES] __attribute__((aligned(4096)));
 static pteval_t kernel_ptes[PT_ENTRIES] __attribute__((aligned(4096)));
 static volatile uint32_t pages[NDIRS + 2][1024] __attribute__((aligned(4096)));
 
-static uint32_t peek(uint32_t addr)
-{
-	return *(volatile uint32_t *)addr;
-}
-
 void guest_main(void)
 {
 	unsigned int i, round;

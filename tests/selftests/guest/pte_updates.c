@@ -16,11 +16,6 @@ static volatile uint32_t page_b[1024] __attribute__((aligned(4096)));
 #define VADDR	0x800000u
 #define KVADDR	0xC0800000u
 
-static uint32_t peek(uint32_t addr)
-{
-	return *(volatile uint32_t *)addr;
-}
-
 #ifdef LGT_PAE
 static pteval_t ptes3[PT_ENTRIES] __attribute__((aligned(4096)));
 
