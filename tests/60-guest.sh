@@ -3,38 +3,50 @@
 
 # One bzImage, built with the guest and host fragments, is both the host
 # kernel QEMU boots and the guest the launcher runs inside it (with its
-# vmlinux too).  tests/guest/in-host.sh runs the cases in one QEMU boot
-# per CPU model; the checks below read their blocks from the serial log.
+# vmlinux too): the 2-level build on three CPU models, and the PAE build
+# (config/pae.config, with page-table isolation on in the host).
+# tests/guest/in-host.sh runs the cases in one QEMU boot per run; the
+# checks below read their blocks from the serial log.  A run is named
+# VARIANT-CPU: guest-max, guest+pae-max...
 
 # Build what the boots need, once: the launcher against the patched tree,
-# the guest's syscall loop, and the guest's initramfs.
+# the guest's test programs, and the guest's initramfs.
 t_guest_prepare() {
 	local out=$T_STATE/guest-run
 	t_bzimage guest >/dev/null || return 1
 	rm -rf "$out"
 	t_launcher_build_into "$out/launcher" || return 1
 	gcc -m32 -static -O2 -Wall -o "$out/sysloop" "$LG_REPO/tests/guest/sysloop.c"
+	gcc -m32 -static -O2 -Wall -o "$out/nxprobe" "$LG_REPO/tests/guest/nxprobe.c"
 	t_guest_token=lg-guest-$RANDOM$RANDOM
 	echo "$t_guest_token" >"$out/token"
 	"$LG_REPO/scripts/mkinitramfs" --out "$out/guest.cpio.gz" --token "$t_guest_token" \
-		--script "$LG_REPO/tests/guest/in-guest.sh" --add "$out/sysloop:/sysloop" >/dev/null
-	echo "launcher, sysloop and the guest initramfs (token $t_guest_token) in $out"
+		--script "$LG_REPO/tests/guest/in-guest.sh" --add "$out/sysloop:/sysloop" \
+		--add "$out/nxprobe:/nxprobe" >/dev/null
+	echo "launcher, sysloop, nxprobe and the guest initramfs (token $t_guest_token) in $out"
 }
 
-# t_guest_boot CPU: boot the host on QEMU's CPU model CPU and run the cases.
+# t_guest_boot VARIANT CPU: boot the VARIANT kernel as the host on QEMU's
+# CPU model CPU and run the cases.  A PAE host runs with page-table
+# isolation forced on (QEMU's CPUs do not all need it) and is also given
+# the 2-level guest, which it must refuse.
 t_guest_boot() {
-	local cpu=$1 bz build run=$T_STATE/guest-run rc=0
+	local variant=$1 cpu=$2 bz build run=$T_STATE/guest-run rc=0 extra=()
+	local serial=$T_STATE/$1-$2.serial
 	[[ -f $run/token ]] || { echo "nothing built: see the first check"; return 1; }
-	bz=$(t_bzimage guest) || return 1
-	build=$(<"$T_STATE/guest.out")
+	bz=$(t_bzimage "$variant") || return 1
+	build=$(<"$T_STATE/$variant.out")
+	if [[ $variant == *+pae ]]; then
+		extra+=(--append pti=on --add "$(t_bzimage guest):/lg/other.bzImage")
+	fi
 	"$LG_REPO/scripts/boot" "$bz" --quiet --cpu "$cpu" --timeout 600 \
-		--log "$T_STATE/guest-$cpu.serial" --script "$LG_REPO/tests/guest/in-host.sh" \
+		--log "$serial" --script "$LG_REPO/tests/guest/in-host.sh" \
 		--add "$build/drivers/lguest/lg.ko:/lg/lg.ko" --add "$run/launcher/lguest:/lg/lguest" \
 		--add "$bz:/lg/bzImage" --add "$build/vmlinux:/lg/vmlinux" \
-		--add "$run/guest.cpio.gz:/lg/guest.cpio.gz" || rc=$?
-	grep -a '^=== ' "$T_STATE/guest-$cpu.serial" | tr -d '\r' || true
-	((rc == 0)) || { echo "scripts/boot exit $rc; serial log: $T_STATE/guest-$cpu.serial"; return 1; }
-	echo "serial log: $T_STATE/guest-$cpu.serial"
+		--add "$run/guest.cpio.gz:/lg/guest.cpio.gz" "${extra[@]}" || rc=$?
+	grep -a '^=== ' "$serial" | tr -d '\r' || true
+	((rc == 0)) || { echo "scripts/boot exit $rc; serial log: $serial"; return 1; }
+	echo "serial log: $serial"
 }
 
 # t_first REGEX [FILE]: the first line matching REGEX (without CRs).  It
@@ -44,12 +56,12 @@ t_first() {
 	tr -d '\r' <"${2:-/dev/stdin}" | awk -v re="$1" '!f && $0 ~ re { print; f = 1 }'
 }
 
-# t_gcase CPU NAME STATUS TEXT...: case NAME exited with STATUS and its
-# output has every TEXT.
+# t_gcase RUN NAME STATUS TEXT...: in run RUN, case NAME exited with
+# STATUS and its output has every TEXT.
 t_gcase() {
-	local cpu=$1
+	local run=$1
 	shift
-	t_serial_case "$T_STATE/guest-$cpu.serial" "$@"
+	t_serial_case "$T_STATE/$run.serial" "$@"
 }
 
 t_guest_main() {
@@ -65,7 +77,7 @@ t_guest_identity() {
 t_guest_sleep() {
 	local line
 	t_gcase "$1" main 0 "GUEST-SLEEP:" >/dev/null || { t_gcase "$1" main 0 "GUEST-SLEEP:"; return 1; }
-	line=$(t_first 'GUEST-SLEEP:' "$T_STATE/guest-$1.serial")
+	line=$(t_first 'GUEST-SLEEP:' "$T_STATE/$1.serial")
 	echo "$line"
 	awk '{ d = $3 - $2; printf "sleep 1 took %.2f s of guest time\n", d; exit !(d >= 0.9 && d < 5) }' <<<"${line#*| }"
 }
@@ -81,10 +93,10 @@ t_guest_syscalls() {
 	local n
 	t_gcase "$1" main 0 "sysloop: 100000 getppid calls" >/dev/null ||
 		{ t_gcase "$1" main 0 "sysloop: 100000 getppid calls"; return 1; }
-	n=$(tr -d '\r' <"$T_STATE/guest-$1.serial" | sed -n 's/^=== figure syscall-loop-exits //p')
+	n=$(tr -d '\r' <"$T_STATE/$1.serial" | sed -n 's/^=== figure syscall-loop-exits //p')
 	[[ $n =~ ^[0-9]+$ ]] || { echo "no exit count in the serial log"; return 1; }
 	echo "host exits while the guest made 100000 system calls: $n"
-	t_note "-cpu $1: 100000 guest system calls, $n host exits"
+	t_note "$(t_guest_label "$1"): 100000 guest system calls, $n host exits"
 	((n < 10000))
 }
 
@@ -92,16 +104,16 @@ t_guest_syscalls() {
 # N > 0), and lguest's clock otherwise.  With REQUIRE_TSC the host must
 # have vouched (an Intel CPU model with a constant TSC).
 t_guest_clock() {
-	local cpu=$1 need=${2:-} khz cs
-	t_gcase "$cpu" main 0 "GUEST-TSC-KHZ:" "GUEST-CLOCKSOURCE:" >/dev/null ||
-		{ t_gcase "$cpu" main 0 "GUEST-TSC-KHZ:" "GUEST-CLOCKSOURCE:"; return 1; }
-	khz=$(tr -d '\r' <"$T_STATE/guest-$cpu.serial" | sed -n 's/^guest| GUEST-TSC-KHZ: \([0-9]*\) kHz.*/\1/p' | t_first '')
-	cs=$(tr -d '\r' <"$T_STATE/guest-$cpu.serial" | sed -n 's/^guest| GUEST-CLOCKSOURCE: //p' | t_first '')
+	local run=$1 need=${2:-} khz cs
+	t_gcase "$run" main 0 "GUEST-TSC-KHZ:" "GUEST-CLOCKSOURCE:" >/dev/null ||
+		{ t_gcase "$run" main 0 "GUEST-TSC-KHZ:" "GUEST-CLOCKSOURCE:"; return 1; }
+	khz=$(tr -d '\r' <"$T_STATE/$run.serial" | sed -n 's/^guest| GUEST-TSC-KHZ: \([0-9]*\) kHz.*/\1/p' | t_first '')
+	cs=$(tr -d '\r' <"$T_STATE/$run.serial" | sed -n 's/^guest| GUEST-CLOCKSOURCE: //p' | t_first '')
 	echo "host's TSC for the guest: ${khz:-?} kHz; guest clocksource: $cs"
-	t_note "-cpu $cpu: guest TSC ${khz:-?} kHz, clocksource $cs"
+	t_note "$(t_guest_label "$run"): guest TSC ${khz:-?} kHz, clocksource $cs"
 	[[ $khz =~ ^[0-9]+$ ]] || { echo "no TSC line in the guest's dmesg"; return 1; }
 	if [[ $need == tsc ]] && ((khz == 0)); then
-		echo "the host did not give the guest its TSC frequency on -cpu $cpu"
+		echo "the host did not give the guest its TSC frequency in run $run"
 		return 1
 	fi
 	if ((khz > 0)); then [[ $cs == tsc ]]; else [[ $cs == lguest ]]; fi
@@ -111,7 +123,7 @@ t_guest_clock() {
 # access and nothing the launcher could not emulate.
 t_guest_clean() {
 	local bad
-	bad=$(tr -d '\r' <"$T_STATE/guest-$1.serial" |
+	bad=$(tr -d '\r' <"$T_STATE/$1.serial" |
 		grep -aE '^guest\| .*(WARNING_:|unchecked MSR|cannot emulate|BUG_:|Oops_)' |
 		grep -av 'sysrq triggered crash' | head -n 20 || true)
 	[[ -z $bad ]] || { printf '%s\n' "$bad"; echo "serial log: $T_STATE/guest-$1.serial"; return 1; }
@@ -120,37 +132,75 @@ t_guest_clean() {
 
 t_guest_figure() {
 	local line
-	line=$(t_first '^=== figure launch-to-init' "$T_STATE/guest-$1.serial")
+	line=$(t_first '^=== figure launch-to-init' "$T_STATE/$1.serial")
 	[[ -n $line ]] ||
 		{ echo "no figure"; return 1; }
-	awk -v cpu="$1" '{ printf "-cpu %s: launcher start to guest init: %.2f s (host uptime %s -> %s)\n", cpu, $5 - $4, $4, $5 }' <<<"$line" | tee -a "$T_LOG.notes"
+	awk -v l="$(t_guest_label "$1")" '{ printf "%s: launcher start to guest init: %.2f s (host uptime %s -> %s)\n", l, $5 - $4, $4, $5 }' <<<"$line" | tee -a "$T_LOG.notes"
 }
 
-check "guest pieces build: launcher, syscall loop, guest initramfs" t_guest_prepare
+# NX in the guest: a PAE guest on a CPU with NX says it is active and a
+# page without PROT_EXEC does not run; a 2-level guest has no NX at all.
+t_guest_nx() {
+	if [[ $1 == *+pae-* ]]; then
+		t_gcase "$1" main 0 "GUEST-NX-DMESG: NX (Execute Disable) protection: active" \
+			"GUEST-NX: nxprobe: enforced"
+	else
+		t_gcase "$1" main 0 "GUEST-NX: nxprobe: not enforced"
+	fi
+}
+
+# Page-table isolation: on in a PAE host (booted with pti=on), never in a
+# guest, whose CR3 belongs to the host.
+t_guest_pti() {
+	t_gcase "$1" main 0 "GUEST-PTI: 0" || return 1
+	if [[ $1 == *+pae-* ]]; then
+		grep -aq '^=== host-pti 1' "$T_STATE/$1.serial" ||
+			{ echo "the PAE host runs without page-table isolation"; return 1; }
+		echo "the host isolates its page tables (pti); the guest does not"
+	fi
+}
+
+# "guest-max" -> "-cpu max", "guest+pae-max" -> "PAE, -cpu max".
+t_guest_label() {
+	case $1 in
+	*+pae-*) echo "PAE, -cpu ${1#*+pae-}" ;;
+	*) echo "-cpu ${1#*-}" ;;
+	esac
+}
+
+check "guest pieces build: launcher, test programs, guest initramfs" t_guest_prepare
 # max: QEMU's AMD-like CPU with everything; qemu32: QEMU's default i386
 # CPU; Conroe: an Intel CPU whose constant TSC the host gives the guest.
-for cpu in max qemu32 Conroe; do
-	check "host boots on -cpu $cpu and runs the guest cases" t_guest_boot "$cpu"
-	check "-cpu $cpu: a bzImage guest reaches userspace, prints its token, powers off (exit 0)" t_guest_main "$cpu"
-	check "-cpu $cpu: guest uname -m is i686; cpuinfo and dmesg show lguest" t_guest_identity "$cpu"
-	check "-cpu $cpu: guest sleep 1 takes about a second" t_guest_sleep "$cpu"
-	check "-cpu $cpu: guest fork/exec/pipe smoke run" t_guest_smoke "$cpu"
-	check "-cpu $cpu: the guest's boot console prints until hvc0 takes over" \
-		t_gcase "$cpu" main 0 "bootconsole [lgboot0] enabled" "Linux version" \
+# The PAE kernels run on max, which has NX.
+for run in guest-max guest-qemu32 guest-Conroe guest+pae-max; do
+	l=$(t_guest_label "$run")
+	check "$l: host boots and runs the guest cases" t_guest_boot "${run%-*}" "${run##*-}"
+	check "$l: a bzImage guest reaches userspace, prints its token, powers off (exit 0)" t_guest_main "$run"
+	check "$l: guest uname -m is i686; cpuinfo and dmesg show lguest" t_guest_identity "$run"
+	check "$l: guest sleep 1 takes about a second" t_guest_sleep "$run"
+	check "$l: guest fork/exec/pipe smoke run" t_guest_smoke "$run"
+	check "$l: the guest's boot console prints until hvc0 takes over" \
+		t_gcase "$run" main 0 "bootconsole [lgboot0] enabled" "Linux version" \
 		"console [hvc0] enabled" "bootconsole [lgboot0] disabled"
-	if [[ $cpu == Conroe ]]; then
-		check "-cpu $cpu: guest clocksource is the TSC at the host's frequency" t_guest_clock "$cpu" tsc
+	if [[ $run == *-Conroe ]]; then
+		check "$l: guest clocksource is the TSC at the host's frequency" t_guest_clock "$run" tsc
 	else
-		check "-cpu $cpu: guest clocksource: the TSC if the host vouches for it, else lguest" t_guest_clock "$cpu"
+		check "$l: guest clocksource: the TSC if the host vouches for it, else lguest" t_guest_clock "$run"
 	fi
-	check "-cpu $cpu: guests boot without warnings, MSR errors or unemulated instructions" t_guest_clean "$cpu"
-	check "-cpu $cpu: guest system calls do not exit to the host" t_guest_syscalls "$cpu"
-	check "-cpu $cpu: a vmlinux boots as a guest" t_gcase "$cpu" vmlinux 0 "LGTEST-INIT:" "GUEST-QUICK-OK"
-	check "-cpu $cpu: guest reboot: launcher exits 3" t_gcase "$cpu" reboot 3
-	check "-cpu $cpu: guest panic: launcher exits 255 with the panic text" \
-		t_gcase "$cpu" panic 255 "Kernel-panic - not syncing: sysrq triggered crash" \
+	check "$l: NX in the guest as its page tables allow (PAE: enforced)" t_guest_nx "$run"
+	check "$l: guests boot without warnings, MSR errors or unemulated instructions" t_guest_clean "$run"
+	check "$l: guest system calls do not exit to the host" t_guest_syscalls "$run"
+	check "$l: a vmlinux boots as a guest" t_gcase "$run" vmlinux 0 "LGTEST-INIT:" "GUEST-QUICK-OK"
+	check "$l: guest reboot: launcher exits 3" t_gcase "$run" reboot 3
+	check "$l: guest panic: launcher exits 255 with the panic text" \
+		t_gcase "$run" panic 255 "Kernel-panic - not syncing: sysrq triggered crash" \
 		"lguest: guest panicked: sysrq triggered crash"
-	check "-cpu $cpu: after those guests end, another boots" t_gcase "$cpu" again 0 "GUEST-QUICK-OK"
-	check "-cpu $cpu: rmmod lg succeeds after the guests" grep -aq '^=== rmmod rc=0' "$T_STATE/guest-$cpu.serial"
-	check "-cpu $cpu: time from launcher start to guest init (figure)" t_guest_figure "$cpu"
+	check "$l: after those guests end, another boots" t_gcase "$run" again 0 "GUEST-QUICK-OK"
+	if [[ $run == *+pae-* ]]; then
+		check "$l: page-table isolation in the host, not in the guest" t_guest_pti "$run"
+		check "$l: a 2-level guest is refused (exit 255, says PAE)" \
+			t_gcase "$run" other-paging 255 "built without PAE (CONFIG_X86_PAE)"
+	fi
+	check "$l: rmmod lg succeeds after the guests" grep -aq '^=== rmmod rc=0' "$T_STATE/$run.serial"
+	check "$l: time from launcher start to guest init (figure)" t_guest_figure "$run"
 done

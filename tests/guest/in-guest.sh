@@ -17,6 +17,11 @@ main)
 	dmesg | grep -m1 'paravirtualized kernel on' | sed 's/^/GUEST-DMESG: /'
 	dmesg | grep -m1 'Booting under lguest' | sed 's/^.*TSC /GUEST-TSC-KHZ: /'
 	echo "GUEST-CLOCKSOURCE: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+	# NX: what the kernel says of it, and whether a page without
+	# PROT_EXEC really cannot run (PAE guests on a CPU with NX).
+	dmesg | grep -m1 'NX (Execute Disable)' | sed 's/^[^]]*] /GUEST-NX-DMESG: /'
+	echo "GUEST-NX: $(/nxprobe)"
+	echo "GUEST-PTI: $(grep -c '^flags.* pti' /proc/cpuinfo)"
 	# The clock: sleep 1 must take about a second of guest time.
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	sleep 1

@@ -33,6 +33,8 @@ wait_for() {
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 
+# The host's page-table isolation (PAE hosts booted with pti=on).
+echo "=== host-pti $(grep -c '^flags.* pti' /proc/cpuinfo)"
 insmod /lg/lg.ko || echo "=== insmod lg.ko failed"
 
 # The main guest: a bzImage, with its console input from a fifo so that
@@ -71,6 +73,13 @@ report panic $? /tmp/panic.out
 # After guests that rebooted and panicked, another one still boots.
 $L --initrd=$I 64 $K lgtest.mode=quick >/tmp/again.out 2>&1
 report again $? /tmp/again.out
+
+# A guest built for the other page-table format (when the test gives
+# one) is stopped at once, with a message that says why.
+if [ -f /lg/other.bzImage ]; then
+	$L --initrd=$I 64 /lg/other.bzImage lgtest.mode=quick >/tmp/other.out 2>&1
+	report other-paging $? /tmp/other.out
+fi
 
 rmmod lg
 echo "=== rmmod rc=$?"

@@ -24,7 +24,7 @@
 #define LGUEST_TRAP_ENTRY		0x1F
 
 #define LHCALL_FLUSH_ASYNC		0	/* Run the queued calls. */
-#define LHCALL_LGUEST_INIT		1	/* gpa of struct lguest_data */
+#define LHCALL_LGUEST_INIT		1	/* gpa of lguest_data, paging */
 #define LHCALL_SHUTDOWN			2	/* gpa of reason, LGUEST_SHUTDOWN_* */
 /* 3 was LHCALL_LOAD_GDT. */
 #define LHCALL_NEW_PGTABLE		4	/* gpa of the page directory */
@@ -42,6 +42,14 @@
 /* 17 was LHCALL_NOTIFY. */
 #define LHCALL_LOAD_GDT_ENTRY		18	/* index, low word, high word */
 #define LHCALL_SEND_INTERRUPTS		19	/* Deliver what became unblocked. */
+
+/*
+ * LHCALL_LGUEST_INIT's second argument: the page-table format the guest's
+ * kernel was built for, which must be the host's.  0 says nothing (the
+ * guests of 4.13 left it so).
+ */
+#define LGUEST_PAGING_2LEVEL		1
+#define LGUEST_PAGING_PAE		2
 
 /* The second argument of LHCALL_SHUTDOWN. */
 #define LGUEST_SHUTDOWN_POWEROFF	1
