@@ -18,12 +18,6 @@
 #include <stdint.h>
 #include <linux/lguest.h>
 
-/* Until the copy of the uapi header has them. */
-#ifndef LGUEST_PAGING_PAE
-#define LGUEST_PAGING_2LEVEL	1
-#define LGUEST_PAGING_PAE	2
-#endif
-
 #define PTE_PRESENT	0x001
 #define PTE_RW		0x002
 #define PTE_USER	0x004
