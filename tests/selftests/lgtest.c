@@ -533,7 +533,8 @@ static int host_has_nx(void)
 	if (!f)
 		return 0;
 	while (!nx && fgets(line, sizeof(line), f))
-		nx = !strncmp(line, "flags", 5) && strstr(line, " nx");
+		nx = !strncmp(line, "flags", 5) &&
+		     (strstr(line, " nx ") || strstr(line, " nx\n"));
 	fclose(f);
 	return nx;
 }

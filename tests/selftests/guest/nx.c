@@ -57,8 +57,8 @@ void guest_main(void)
 	set_gate(14, pf_entry, GATE_INTERRUPT, 0);
 	for (i = 0; i < sizeof(insns); i++)
 		code[i] = insns[i];
-	ptes[pte_index(XADDR)] = (uint32_t)code | PTE_KERNEL;
-	ptes[pte_index(NXADDR)] = (uint32_t)code | PTE_KERNEL | PTE_NX;
+	ptes[pt_pte_index(XADDR)] = (uint32_t)code | PTE_KERNEL;
+	ptes[pt_pte_index(NXADDR)] = (uint32_t)code | PTE_KERNEL | PTE_NX;
 	*pt_pde(&guest_dir, XADDR) = (uint32_t)ptes | PTE_KERNEL;
 	guest_setup_paging();
 

@@ -66,7 +66,7 @@ static inline uint32_t pt_top(struct pt_dir *d)
 }
 
 /* va's PTE in its page table. */
-static inline unsigned int pte_index(uint32_t va)
+static inline unsigned int pt_pte_index(uint32_t va)
 {
 	return (va >> 12) & (PT_ENTRIES - 1);
 }
