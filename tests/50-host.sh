@@ -1,16 +1,23 @@
 # test: the lguest host module (lg.ko) passes its selftests in QEMU
 # shellcheck shell=bash
 
-# Boot the host kernel with lg.ko and tests/selftests in the initramfs,
+# Boot a host kernel with lg.ko and tests/selftests in the initramfs,
 # run lgtest (KTAP) between insmod and rmmod, and pass if every selftest
-# passed or skipped and lg unloaded.
+# passed or skipped and lg unloaded.  The kernel is the host variant
+# (2-level page tables), or with "pae" the guest+pae variant, which has
+# lg.ko too and runs natively as a PAE host: then the selftest guests are
+# the PAE set.
 t_selftests() {
-	local cpu=$1 smp=$2 bz out ko log=$T_LOG.serial rc=0
-	bz=$(t_bzimage host) || return 1
-	out=$(<"$T_STATE/host.out")
+	local cpu=$1 smp=$2 format=${3:-2level} variant=host bz out ko log=$T_LOG.serial rc=0
+	local args=()
+	if [[ $format == pae ]]; then
+		variant=guest+pae args=(--pae)
+	fi
+	bz=$(t_bzimage "$variant") || return 1
+	out=$(<"$T_STATE/$variant.out")
 	ko=$out/drivers/lguest/lg.ko
-	[[ -f $ko ]] || { echo "no $ko: config/host.config needs CONFIG_LGUEST=m"; return 1; }
-	"$LG_REPO/tests/selftests/run-qemu.sh" --bzimage "$bz" --module "$ko" \
+	[[ -f $ko ]] || { echo "no $ko: the $variant build needs CONFIG_LGUEST=m (config/lguest.config)"; return 1; }
+	"$LG_REPO/tests/selftests/run-qemu.sh" --bzimage "$bz" --module "$ko" "${args[@]}" \
 		--cpu "$cpu" --smp "$smp" --timeout 300 -- --quiet --log "$log" || rc=$?
 	grep -E '^(not )?ok [0-9]+ |^# [0-9]+ passed' "$log" || true
 	grep -q 'not ok - rmmod lg' "$log" && { echo "rmmod lg failed; serial log: $log"; return 1; }
@@ -31,3 +38,5 @@ check "selftests' copies of the uapi headers match the patched tree" t_headers
 check "lg.ko selftests pass on -cpu max" t_selftests max 1
 check "lg.ko selftests pass on -cpu qemu32" t_selftests qemu32 1
 check "lg.ko selftests pass on -cpu max with two CPUs" t_selftests max 2
+check "lg.ko selftests pass on a PAE host (the guest+pae kernel), -cpu max" t_selftests max 1 pae
+check "lg.ko selftests pass on a PAE host with two CPUs" t_selftests max 2 pae

@@ -1,8 +1,13 @@
 # Run inside the test initramfs (scripts/boot --script): load lg, run the
-# selftests, unload lg.  The files come from run-qemu.sh's --add options.
-echo "cpu: $(grep -m1 '^flags' /proc/cpuinfo | grep -o -w -E 'smep|smap|umip|pge|nx' | tr '\n' ' ')"
+# selftests, unload lg.  The files come from run-qemu.sh's --add options:
+# the guests in /lg/guest-pae for a PAE host (lgtest -p), else /lg/guest.
+echo "cpu: $(grep -m1 '^flags' /proc/cpuinfo | grep -o -w -E 'smep|smap|umip|pge|nx|pae' | tr '\n' ' ')"
 insmod /lg/lg.ko || { echo "not ok - insmod lg.ko"; exit 1; }
-/lg/lgtest -d /lg/guest
+if [ -d /lg/guest-pae ]; then
+	/lg/lgtest -p -d /lg/guest-pae
+else
+	/lg/lgtest -d /lg/guest
+fi
 rc=$?
 grep -E 'MemFree' /proc/meminfo
 rmmod lg || { echo "not ok - rmmod lg"; rc=1; }

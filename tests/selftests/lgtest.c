@@ -3,7 +3,11 @@
  * lgtest: the lguest host selftests.  Each test runs one tiny guest from
  * guest/ and checks how it stopped.  Output is KTAP.
  *
- *	lgtest [-d GUEST_DIR] [TEST...]
+ *	lgtest [-p] [-d GUEST_DIR] [TEST...]
+ *
+ * The guests' page tables must be in the host's format: -p says the host
+ * is PAE, and the guests come from guest-pae/ (built with -DLGT_PAE)
+ * instead of guest/ (2-level).  Some tests are for one format only.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,7 +22,17 @@
 #include <unistd.h>
 #include "lib/lguest_test.h"
 
-static const char *guest_dir = "guest";
+/* Which hosts a test is for. */
+enum {
+	F_2LEVEL = 1,
+	F_PAE = 2,
+	F_ALL = F_2LEVEL | F_PAE,
+};
+
+static const char *guest_dir;
+/* A test's return value when it cannot check on this host. */
+#define SKIP 2
+static unsigned int host_format = F_2LEVEL;
 static char why[512];
 
 __attribute__((format(printf, 1, 2)))
@@ -300,29 +314,42 @@ static int test_async(struct lgt_vm *vm)
 
 static int test_bad_args(struct lgt_vm *vm)
 {
-	static const char *const reasons[] = {
-		[1] = "bad IDT entry 256",
-		[2] = "too many GDT entries: 32",
-		[3] = "page directory 0x10000000 above the guest's memory",
-		[4] = "misaligned page directory",
-		[5] = "system descriptor",
-		[6] = "bad IDT type",
-		[7] = "already have lguest_data",
-		[8] = "switcher pages",
-		[9] = "bad stack segment",
-		[10] = "Bad hypercall 13",
-		[11] = "page 0x10000 above the guest's memory",
-		[12] = "page table 0x10000063 above the guest's memory",
-		[13] = "bad page directory entry 0x4000e3",
-		[14] = "fault in the switcher entering the guest",
+	/* The cases of guest/bad_args.c, and the hosts they are for. */
+	static const struct {
+		const char *reason;
+		unsigned int formats;
+	} cases[] = {
+		[1] = { "bad IDT entry 256", F_ALL },
+		[2] = { "too many GDT entries: 32", F_ALL },
+		[3] = { "page directory 0x10000000 above the guest's memory", F_ALL },
+		[4] = { "misaligned page directory", F_ALL },
+		[5] = { "system descriptor", F_ALL },
+		[6] = { "bad IDT type", F_ALL },
+		[7] = { "already have lguest_data", F_ALL },
+		[8] = { "switcher pages", F_ALL },
+		[9] = { "bad stack segment", F_ALL },
+		[10] = { "Bad hypercall 13", F_2LEVEL },
+		[11] = { "page 0x10000 above the guest's memory", F_ALL },
+		[12] = { "page table 0x10000063 above the guest's memory", F_ALL },
+		[13] = { "entry 0x4000e3", F_ALL },
+		[14] = { "fault in the switcher entering the guest", F_ALL },
+		[15] = { "bad page directory index", F_ALL },
+		[16] = { "index 512", F_PAE },
+		[17] = { "8 index 0", F_PAE },
+		[18] = { "bad page table entry 0x300003", F_PAE },
+		[19] = { "page table 0x10000001 above the guest's memory", F_PAE },
+		[20] = { "bad page table entry 0x8000000000", F_PAE },
 	};
 	unsigned int i;
 
-	for (i = 1; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+	for (i = 1; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int ret;
 
+		if (!(cases[i].formats & host_format))
+			continue;
 		ret = boot(vm, "bad_args") ?: expect_ucall(vm, 0, NULL) ?:
-		      lgt_setreg(vm, LG_REG_EAX, i) ?: expect_death(vm, reasons[i]);
+		      lgt_setreg(vm, LG_REG_EAX, i) ?:
+		      expect_death(vm, cases[i].reason);
 		lgt_destroy(vm);
 		if (ret) {
 			char tmp[sizeof(why)];
@@ -488,13 +515,56 @@ static int test_trap(struct lgt_vm *vm)
 	return 0;
 }
 
+/* Guests in the other format say so at LGUEST_INIT and die of it. */
+static int test_wrong_paging(struct lgt_vm *vm)
+{
+	return boot(vm, "wrong_paging") ?:
+	       expect_death(vm, host_format == F_PAE ? "built without PAE" :
+						       "built with PAE");
+}
+
+/* Does the host's CPU have NX (and the host kernel use it)? */
+static int host_has_nx(void)
+{
+	char line[4096];
+	int nx = 0;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	if (!f)
+		return 0;
+	while (!nx && fgets(line, sizeof(line), f))
+		nx = !strncmp(line, "flags", 5) &&
+		     (strstr(line, " nx ") || strstr(line, " nx\n"));
+	fclose(f);
+	return nx;
+}
+
+static int test_nx(struct lgt_vm *vm)
+{
+	uint32_t faults;
+	int nx = host_has_nx();
+
+	if (boot(vm, "nx") || expect_ucall(vm, UCALL_REPORT, &faults))
+		return -1;
+	if (nx && faults != 2)
+		return fail("%u faults executing the NX page, not 2", faults);
+	if (!nx && faults)
+		return fail("%u faults executing the NX page on a CPU without NX",
+			    faults);
+	if (expect_ucall(vm, UCALL_DONE, NULL))
+		return -1;
+	if (!nx) {
+		fail("the host CPU has no NX: the page ran");
+		return SKIP;
+	}
+	return 0;
+}
+
 static int test_pte_updates(struct lgt_vm *vm)
 {
 	return boot(vm, "pte_updates") ?: expect_ucall(vm, UCALL_REPORT, NULL) ?:
 	       expect_ucall(vm, UCALL_DONE, NULL);
 }
-
-#define SKIP 2
 
 static int test_seglimit(struct lgt_vm *vm)
 {
@@ -625,32 +695,35 @@ static const struct {
 	const char *name;
 	int (*fn)(struct lgt_vm *vm);
 	const char *desc;
+	unsigned int formats;
 } tests[] = {
-	{ "ring1", test_ring1, "the guest runs in ring 1 with cs 0x61" },
-	{ "pgtable", test_pgtable, "LGUEST_INIT and NEW_PGTABLE take effect" },
-	{ "bad_hcall", test_bad_hcall, "an unknown hypercall kills the guest with a reason" },
-	{ "hcall_before_init", test_hcall_before_init, "a hypercall before LGUEST_INIT kills the guest" },
-	{ "shutdown", test_shutdown, "LHCALL_SHUTDOWN's reason reaches the launcher" },
-	{ "regs", test_regs, "GETREG and SETREG read and write the guest's registers" },
-	{ "mmio", test_mmio, "an access in the MMIO window is trap 14 with the address" },
-	{ "eperm", test_eperm, "read() from another task gives EPERM" },
-	{ "initialize", test_initialize, "LHREQ_INITIALIZE once, requests checked" },
-	{ "pagefault", test_pagefault, "page faults reach the guest with cr2; the switcher pages are not writable" },
-	{ "syscall_direct", test_syscall_direct, "int $0x80: a trap gate is taken without the host, an interrupt gate through it" },
-	{ "timer", test_timer, "SET_CLOCKEVENT raises IRQ 0 after about the time asked; HALT waits" },
-	{ "irq", test_irq, "LHREQ_IRQ from another thread wakes a halted guest" },
-	{ "async", test_async, "the hypercall ring runs queued calls in order" },
-	{ "bad_args", test_bad_args, "malformed hypercalls kill the guest with a reason" },
-	{ "spin", test_spin, "host interrupts and FPU switches while the guest computes" },
-	{ "user", test_user, "guest user mode: direct int $0x80, faults reflected on the kernel stack" },
-	{ "pte_updates", test_pte_updates, "SET_PTE, SET_PGD and FLUSH_TLB update the shadow page tables" },
-	{ "seglimit", test_seglimit, "segment limits stop guest reads of the switcher" },
-	{ "pgdirs", test_pgdirs, "six page directories through four shadows: user halves apart, kernel half shared" },
-	{ "noirq_iret", test_noirq_iret, "an interrupt at noirq_iret is taken after that iret, not nested" },
-	{ "trap", test_trap, "LHREQ_TRAP delivers a trap to the guest's handler" },
-	{ "parallel", test_parallel, "four guests run at once" },
-	{ "kill", test_kill, "launchers killed while their guest runs leave nothing behind" },
-	{ "leak", test_leak, "300 guests started and killed leave no memory behind" },
+	{ "ring1", test_ring1, "the guest runs in ring 1 with cs 0x61", F_ALL },
+	{ "pgtable", test_pgtable, "LGUEST_INIT and NEW_PGTABLE take effect", F_ALL },
+	{ "bad_hcall", test_bad_hcall, "an unknown hypercall kills the guest with a reason", F_ALL },
+	{ "hcall_before_init", test_hcall_before_init, "a hypercall before LGUEST_INIT kills the guest", F_ALL },
+	{ "shutdown", test_shutdown, "LHCALL_SHUTDOWN's reason reaches the launcher", F_ALL },
+	{ "regs", test_regs, "GETREG and SETREG read and write the guest's registers", F_ALL },
+	{ "mmio", test_mmio, "an access in the MMIO window is trap 14 with the address", F_ALL },
+	{ "eperm", test_eperm, "read() from another task gives EPERM", F_ALL },
+	{ "initialize", test_initialize, "LHREQ_INITIALIZE once, requests checked", F_ALL },
+	{ "pagefault", test_pagefault, "page faults reach the guest with cr2; the switcher pages are not writable", F_ALL },
+	{ "syscall_direct", test_syscall_direct, "int $0x80: a trap gate is taken without the host, an interrupt gate through it", F_ALL },
+	{ "timer", test_timer, "SET_CLOCKEVENT raises IRQ 0 after about the time asked; HALT waits", F_ALL },
+	{ "irq", test_irq, "LHREQ_IRQ from another thread wakes a halted guest", F_ALL },
+	{ "async", test_async, "the hypercall ring runs queued calls in order", F_ALL },
+	{ "bad_args", test_bad_args, "malformed hypercalls kill the guest with a reason", F_ALL },
+	{ "spin", test_spin, "host interrupts and FPU switches while the guest computes", F_ALL },
+	{ "user", test_user, "guest user mode: direct int $0x80, faults reflected on the kernel stack", F_ALL },
+	{ "pte_updates", test_pte_updates, "SET_PTE, SET_PGD (SET_PMD under PAE) and FLUSH_TLB update the shadow page tables", F_ALL },
+	{ "seglimit", test_seglimit, "segment limits stop guest reads of the switcher", F_ALL },
+	{ "pgdirs", test_pgdirs, "six page directories through four shadows: user halves apart, kernel half shared", F_ALL },
+	{ "noirq_iret", test_noirq_iret, "an interrupt at noirq_iret is taken after that iret, not nested", F_ALL },
+	{ "trap", test_trap, "LHREQ_TRAP delivers a trap to the guest's handler", F_ALL },
+	{ "wrong_paging", test_wrong_paging, "a guest in the other page-table format dies at LGUEST_INIT", F_ALL },
+	{ "nx", test_nx, "a PTE with NX: the guest cannot execute the page", F_PAE },
+	{ "parallel", test_parallel, "four guests run at once", F_ALL },
+	{ "kill", test_kill, "launchers killed while their guest runs leave nothing behind", F_ALL },
+	{ "leak", test_leak, "300 guests started and killed leave no memory behind", F_ALL },
 };
 
 /* Run one test in a child, so a crash or a hang is one failure. */
@@ -696,37 +769,49 @@ static int run_one(unsigned int i)
 	return WEXITSTATUS(status) ? -1 : 0;
 }
 
+/* Test i runs if it is for this host's format and named (or none are). */
+static int wanted(unsigned int i, int argc, char **argv)
+{
+	int j, want = !argc;
+
+	if (!(tests[i].formats & host_format))
+		return 0;
+	for (j = 0; j < argc; j++)
+		want |= !strcmp(argv[j], tests[i].name);
+	return want;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int i, n = 0, passed = 0, failed = 0, skipped = 0;
-	int opt, j, ret;
+	int opt, ret;
 
-	while ((opt = getopt(argc, argv, "d:h")) != -1) {
+	while ((opt = getopt(argc, argv, "pd:h")) != -1) {
 		switch (opt) {
+		case 'p':
+			host_format = F_PAE;
+			break;
 		case 'd':
 			guest_dir = optarg;
 			break;
 		default:
-			printf("usage: %s [-d GUEST_DIR] [TEST...]\n", argv[0]);
+			printf("usage: %s [-p] [-d GUEST_DIR] [TEST...]\n"
+			       "  -p  the host is PAE: PAE guests (default dir guest-pae)\n",
+			       argv[0]);
 			return opt == 'h' ? 0 : 2;
 		}
 	}
+	if (!guest_dir)
+		guest_dir = host_format == F_PAE ? "guest-pae" : "guest";
 
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		int want = optind >= argc;
-
-		for (j = optind; j < argc; j++)
-			want |= !strcmp(argv[j], tests[i].name);
-		n += want;
-	}
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+		n += wanted(i, argc - optind, argv + optind);
 	printf("KTAP version 1\n1..%u\n", n);
+	printf("# host page tables %s: guests from %s\n",
+	       host_format == F_PAE ? "PAE" : "2-level", guest_dir);
 	n = 0;
 	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		int want = optind >= argc;
-
-		for (j = optind; j < argc; j++)
-			want |= !strcmp(argv[j], tests[i].name);
-		if (!want)
+		if (!wanted(i, argc - optind, argv + optind))
 			continue;
 		n++;
 		ret = run_one(i);

@@ -4,8 +4,9 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-Usage: tests/selftests/run-qemu.sh --bzimage BZ --module LG_KO [--cpu MODEL]
-                                    [--smp N] [--timeout S] [-- BOOT_ARGS...]
+Usage: tests/selftests/run-qemu.sh --bzimage BZ --module LG_KO [--pae]
+                                    [--cpu MODEL] [--smp N] [--timeout S]
+                                    [-- BOOT_ARGS...]
 
 Builds lgtest and the guests (make), boots BZ in QEMU (scripts/boot) with
 them and LG_KO in the initramfs, loads lg, runs lgtest (KTAP) and unloads
@@ -13,6 +14,10 @@ lg.  Exits with scripts/boot's status: 0 when every selftest passed.
 
   --bzimage BZ   the host kernel
   --module KO    lg.ko built for it
+  --pae          BZ is a PAE kernel (CONFIG_X86_PAE): run the guests built
+                 with PAE page tables (guest-pae/), lgtest -p; without it,
+                 the 2-level ones (guest/).  A guest of the other format
+                 dies at its first hypercall, "built with(out) PAE".
   --cpu MODEL    QEMU CPU model (default max)
   --smp N        virtual CPUs (default 1)
   --timeout S    seconds (default 180)
@@ -23,11 +28,12 @@ USAGE
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-bz='' ko='' cpu=max smp=1 timeout=180 boot_args=()
+bz='' ko='' cpu=max smp=1 timeout=180 boot_args=() set=guest
 while (($#)); do
 	case $1 in
 	--bzimage) bz=$2; shift ;;
 	--module) ko=$2; shift ;;
+	--pae) set=guest-pae ;;
 	--cpu) cpu=$2; shift ;;
 	--smp) smp=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
@@ -41,8 +47,9 @@ done
 
 make -s -C "$here" >&2
 adds=(--add "$ko:/lg/lg.ko" --add "$here/lgtest:/lg/lgtest")
-for g in "$here"/guest/*.elf; do
-	adds+=(--add "$g:/lg/guest/$(basename "$g")")
+# in-qemu.sh runs lgtest -p when it finds /lg/guest-pae.
+for g in "$here/$set"/*.elf; do
+	adds+=(--add "$g:/lg/$set/$(basename "$g")")
 done
 exec "$repo/scripts/boot" "$bz" --cpu "$cpu" --smp "$smp" --timeout "$timeout" \
 	--script "$here/in-qemu.sh" "${adds[@]}" ${boot_args[@]+"${boot_args[@]}"}

@@ -5,7 +5,9 @@
  */
 #include "guest.h"
 
-static uint32_t guest_ptes_8m[1024] __attribute__((aligned(4096)));
+static pteval_t guest_ptes_8m[PT_ENTRIES] __attribute__((aligned(4096)));
+
+#define ADDR_8M	0x800000u
 
 void guest_main(void)
 {
@@ -46,15 +48,15 @@ void guest_main(void)
 		hcall(LHCALL_SET_PMD, 0, 0, 0, 0);
 		break;
 	case 11: /* a page far above the guest's memory and MMIO window */
-		guest_ptes_8m[0] = 0x10000000 | 0x063;
-		guest_pgdir[2] = (uint32_t)guest_ptes_8m | 0x063;
+		guest_ptes_8m[0] = 0x10000000 | PTE_KERNEL;
+		*pt_pde(&guest_dir, ADDR_8M) = (uint32_t)guest_ptes_8m | PTE_KERNEL;
 		guest_setup_paging();
-		*(volatile uint32_t *)0x800000;
+		peek(ADDR_8M);
 		break;
 	case 12: /* a page table above the guest's memory */
-		guest_pgdir[2] = 0x10000000 | 0x063;
+		*pt_pde(&guest_dir, ADDR_8M) = 0x10000000 | PTE_KERNEL;
 		guest_setup_paging();
-		*(volatile uint32_t *)0x800000;
+		peek(ADDR_8M);
 		break;
 	case 14: /* a segment register whose GDT entry went away */
 		hcall(LHCALL_LOAD_GDT_ENTRY, 20, 0x0000ffff, 0x00cfb300, 0);
@@ -63,10 +65,36 @@ void guest_main(void)
 		hcall(LHCALL_LOAD_GDT_ENTRY, 20, 0, 0, 0);
 		break;
 	case 13: /* a large (PSE) page directory entry */
-		guest_pgdir[2] = 0x400000 | 0x0e3;
+		*pt_pde(&guest_dir, ADDR_8M) = 0x400000 | PTE_PSE | PTE_KERNEL;
 		guest_setup_paging();
-		*(volatile uint32_t *)0x800000;
+		peek(ADDR_8M);
 		break;
+	case 15: /* a top-level index past the last */
+		hcall(LHCALL_SET_PGD, pt_top(&guest_dir), PGD_ENTRIES, 0, 0);
+		break;
+#ifdef LGT_PAE
+	case 16: /* SET_PMD past the end of a pmd page */
+		hcall(LHCALL_SET_PMD, pt_pmd_page(&guest_dir, 0), 512, 0, 0);
+		break;
+	case 17: /* SET_PMD on an address that is no page */
+		hcall(LHCALL_SET_PMD, pt_pmd_page(&guest_dir, 0) + 8, 0, 0, 0);
+		break;
+	case 18: /* a PDPT entry with more than "present": here writable */
+		guest_setup_paging();
+		guest_dir.pdpt[1] = 0x300000 | PTE_RW | PTE_PRESENT;
+		peek(0x40000000);
+		break;
+	case 19: /* a PDPT entry above the guest's memory */
+		guest_setup_paging();
+		guest_dir.pdpt[1] = 0x10000000 | PTE_PRESENT;
+		peek(0x40000000);
+		break;
+	case 20: /* a pmd entry with NX, which only a PTE may have */
+		*pt_pde(&guest_dir, ADDR_8M) = (uint32_t)guest_ptes_8m | PTE_KERNEL | PTE_NX;
+		guest_setup_paging();
+		peek(ADDR_8M);
+		break;
+#endif
 	}
 	GUEST_ASSERT(0);
 }

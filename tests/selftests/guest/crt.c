@@ -44,16 +44,17 @@ void *memset(void *s, int c, unsigned long n)
 	return s;
 }
 
-uint32_t guest_pgdir[1024] __attribute__((aligned(4096)));
-static uint32_t guest_ptes[1024] __attribute__((aligned(4096)));
+struct pt_dir guest_dir;
+pteval_t guest_low_ptes[1024] __attribute__((aligned(4096)));
 
 void guest_setup_paging(void)
 {
 	unsigned int i;
 
 	for (i = 0; i < 1024; i++)
-		guest_ptes[i] = (i << 12) | 0x063;
-	guest_pgdir[0] = (uint32_t)guest_ptes | 0x063;
-	guest_pgdir[0xC0000000u >> 22] = (uint32_t)guest_ptes | 0x063;
-	hcall(LHCALL_NEW_PGTABLE, (unsigned long)guest_pgdir, 0, 0, 0);
+		guest_low_ptes[i] = (i << 12) | PTE_KERNEL;
+	pt_map_tables(&guest_dir, 0, guest_low_ptes, 4 << 20, PTE_KERNEL);
+	pt_map_tables(&guest_dir, 0xC0000000, guest_low_ptes, 4 << 20,
+		      PTE_KERNEL);
+	pt_use(&guest_dir);
 }

@@ -23,6 +23,18 @@ static inline void ucall(unsigned long code, unsigned long arg)
 	asm volatile("outl %%eax, $0xf4" : : "a" (code), "b" (arg) : "memory");
 }
 
+/*
+ * Read a word at addr, after every store before it: the guest's page
+ * tables are plain memory the compiler may otherwise write later.
+ */
+static inline uint32_t peek(uint32_t addr)
+{
+	uint32_t v;
+
+	asm volatile("movl (%1), %0" : "=r" (v) : "r" (addr) : "memory");
+	return v;
+}
+
 #define GUEST_ASSERT(cond)					\
 	do {							\
 		if (!(cond))					\
@@ -44,8 +56,6 @@ void guest_init_lguest_data(void);
 
 void guest_main(void);
 
-#endif
-
 /* Interrupt and trap gates, as LHCALL_LOAD_IDT_ENTRY wants them. */
 #define GATE_INTERRUPT	0xE
 #define GATE_TRAP	0xF
@@ -58,22 +68,30 @@ static inline void set_gate(unsigned int vector, void (*handler)(void),
 	      (h & 0xFFFF0000) | 0x8000 | (dpl << 13) | (type << 8), 0);
 }
 
-/* LGUEST_INIT with the usual lguest_data. */
+#include "pt.h"
+
+/* LGUEST_INIT with the usual lguest_data, saying our page-table format. */
 static inline void guest_init(void)
 {
 	guest_init_lguest_data();
-	hcall(LHCALL_LGUEST_INIT, (unsigned long)&lguest_data, 0, 0, 0);
+	hcall(LHCALL_LGUEST_INIT, (unsigned long)&lguest_data, GUEST_PAGING,
+	      0, 0);
 }
 
 /*
- * Page tables mapping the first 4 MiB at 0 and at 0xC0000000 (kernel
- * only, writable), then LHCALL_NEW_PGTABLE.
+ * guest_dir maps the first 4 MiB (all of the guest's RAM) at 0 and at
+ * 0xC0000000, kernel only and writable, through guest_low_ptes;
+ * guest_setup_paging() adds those mappings to what a test put there and
+ * switches to it with LHCALL_NEW_PGTABLE.
  */
 void guest_setup_paging(void);
-extern uint32_t guest_pgdir[1024];
+extern struct pt_dir guest_dir;
+extern pteval_t guest_low_ptes[1024];
 
 /* The switcher's address, from lguest_data.reserve_mem. */
 static inline uint32_t switcher_addr(void)
 {
 	return -lguest_data.reserve_mem;
 }
+
+#endif

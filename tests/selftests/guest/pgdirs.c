@@ -12,16 +12,10 @@
 #define UADDR	0x800000u
 #define KADDR	0xC0400000u
 
-static uint32_t dirs[NDIRS][1024] __attribute__((aligned(4096)));
-static uint32_t user_ptes[NDIRS][1024] __attribute__((aligned(4096)));
-static uint32_t low_ptes[1024] __attribute__((aligned(4096)));
-static uint32_t kernel_ptes[1024] __attribute__((aligned(4096)));
+static struct pt_dir dirs[NDIRS];
+static pteval_t user_ptes[NDIRS][PT_ENTRIES] __attribute__((aligned(4096)));
+static pteval_t kernel_ptes[PT_ENTRIES] __attribute__((aligned(4096)));
 static volatile uint32_t pages[NDIRS + 2][1024] __attribute__((aligned(4096)));
-
-static uint32_t peek(uint32_t addr)
-{
-	return *(volatile uint32_t *)addr;
-}
 
 void guest_main(void)
 {
@@ -29,29 +23,29 @@ void guest_main(void)
 
 	guest_init();
 	for (i = 0; i < 1024; i++)
-		low_ptes[i] = (i << 12) | 0x063;
+		guest_low_ptes[i] = (i << 12) | PTE_KERNEL;
 	for (i = 0; i < NDIRS + 2; i++)
 		pages[i][0] = 0x1000 + i;
-	kernel_ptes[0] = (uint32_t)pages[NDIRS] | 0x063;
+	kernel_ptes[0] = (uint32_t)pages[NDIRS] | PTE_KERNEL;
 	for (i = 0; i < NDIRS; i++) {
-		user_ptes[i][0] = (uint32_t)pages[i] | 0x067;
-		dirs[i][0] = (uint32_t)low_ptes | 0x063;
-		dirs[i][UADDR >> 22] = (uint32_t)user_ptes[i] | 0x067;
-		dirs[i][0xC0000000u >> 22] = (uint32_t)low_ptes | 0x063;
-		dirs[i][KADDR >> 22] = (uint32_t)kernel_ptes | 0x063;
+		user_ptes[i][0] = (uint32_t)pages[i] | PTE_USERPAGE;
+		pt_map_tables(&dirs[i], 0, guest_low_ptes, 4 << 20, PTE_KERNEL);
+		*pt_pde(&dirs[i], UADDR) = (uint32_t)user_ptes[i] | PTE_USERPAGE;
+		pt_map_tables(&dirs[i], 0xC0000000, guest_low_ptes, 4 << 20,
+			      PTE_KERNEL);
+		*pt_pde(&dirs[i], KADDR) = (uint32_t)kernel_ptes | PTE_KERNEL;
 	}
 
 	for (round = 0; round < 5; round++) {
 		for (i = 0; i < NDIRS; i++) {
-			hcall(LHCALL_NEW_PGTABLE, (uint32_t)dirs[i], 0, 0, 0);
+			pt_use(&dirs[i]);
 			GUEST_ASSERT(peek(UADDR) == 0x1000 + i);
 			GUEST_ASSERT(peek(KADDR) == 0x1000 + NDIRS + (round >= 3));
 		}
 		if (round == 2) {
 			/* A kernel mapping changes while dirs[5] is current. */
-			kernel_ptes[0] = (uint32_t)pages[NDIRS + 1] | 0x063;
-			hcall(LHCALL_SET_PTE, (uint32_t)dirs[NDIRS - 1], KADDR,
-			      kernel_ptes[0], 0);
+			kernel_ptes[0] = (uint32_t)pages[NDIRS + 1] | PTE_KERNEL;
+			pt_set_pte(&dirs[NDIRS - 1], KADDR, kernel_ptes[0]);
 		}
 	}
 	GUEST_REPORT(peek(KADDR));

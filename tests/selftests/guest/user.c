@@ -14,7 +14,7 @@ volatile uint32_t sys_count, sys_cs, sys_ss, pf_cs, pf_err, pf_ss;
 static uint8_t kstack[4096] __attribute__((aligned(4096)));
 static uint8_t user_code[4096] __attribute__((aligned(4096)));
 static uint8_t user_stack[4096] __attribute__((aligned(4096)));
-static uint32_t user_ptes[1024] __attribute__((aligned(4096)));
+static pteval_t user_ptes[PT_ENTRIES] __attribute__((aligned(4096)));
 
 #define USER_ADDR	0x40000000u
 
@@ -69,9 +69,9 @@ void guest_main(void)
 
 	for (i = 0; i < sizeof(code); i++)
 		user_code[i] = code[i];
-	user_ptes[0] = (uint32_t)user_code | 0x067;
-	user_ptes[1] = (uint32_t)user_stack | 0x067;
-	guest_pgdir[USER_ADDR >> 22] = (uint32_t)user_ptes | 0x067;
+	user_ptes[0] = (uint32_t)user_code | PTE_USERPAGE;
+	user_ptes[1] = (uint32_t)user_stack | PTE_USERPAGE;
+	*pt_pde(&guest_dir, USER_ADDR) = (uint32_t)user_ptes | PTE_USERPAGE;
 	guest_setup_paging();
 
 	/*
