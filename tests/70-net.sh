@@ -86,7 +86,7 @@ t_net_exit() { t_serial_case "$t_net_serial_log" "$1" 0 "LGTEST-RESULT: 0" "GUES
 t_net_rate() {
 	local secs
 	secs=$(awk -v a="$3" -v b="$4" 'BEGIN { printf "%.2f", b - a }')
-	t_note "$1: $2 bytes in $secs s ($(awk -v n="$2" -v s="$secs" 'BEGIN { printf "%.0f", s > 0 ? n / s / 1024 : 0 }') KiB/s)"
+	t_note "$1: $2 bytes in $secs s ($(awk -v n="$2" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0) ? n / s / 1024 : 0 }') KiB/s)"
 }
 
 t_net_h2g() {

@@ -98,7 +98,7 @@ echo "=== links-after-net $(links)"
 kill $ncpid 2>/dev/null
 
 # 3. Two guests at once: a bridged net guest and a disk guest.
-ip link add br0 type bridge
+brctl addbr br0
 ip addr add 10.0.3.1/24 dev br0
 ip link set br0 up
 dd if=/dev/zero of=/tmp/disk.img bs=1M count=4 2>/dev/null
