@@ -5,7 +5,7 @@
 # lg.ko, then the launcher with bad --tunnet values (exit 2, no tap left),
 # then a guest on --tunnet=10.0.2.1 that pings the host and is pinged,
 # receives 4 MiB from the host and sends it 4 MiB over TCP (busybox nc),
-# then two guests at once: one on a tap in bridge br0, one with a virtio
+# with the checksum and TSO offloads at work, then two guests at once: one on a tap in bridge br0, one with a virtio
 # disk.  The guests run tests/guest/net-guest.sh.  The checks after the
 # boot read the serial log.
 
@@ -152,6 +152,33 @@ t_net_bridge_ping() {
 			"$(t_net_value host-ping-bridged)"
 }
 
+# t_net_feature CASE BIT WANT: the guest of CASE negotiated feature BIT
+# (WANT 1) or not (0).
+t_net_feature() {
+	local f
+	f=$(t_net_guest "$1" GUEST-NET-FEATURES)
+	echo "case $1: features $f, bit $2: '${f:$2:1}', wanted $3"
+	[[ -n $f && ${f:$2:1} == "$3" ]]
+}
+
+# Offloads: CSUM 0, GUEST_CSUM 1, GUEST_TSO4 7, HOST_TSO4 11; MAC 5.
+t_net_offloads() {
+	t_net_feature net 0 1 && t_net_feature net 1 1 && t_net_feature net 7 1 &&
+		t_net_feature net 11 1 || return 1
+	local stats
+	stats=$(t_net_value tap-stats)
+	echo "tap stats: $stats"
+	awk '$1 == "from-guest" && $4 == "to-guest" && $2 > 0 && $5 > 0 {
+		printf "from the guest %.0f bytes a frame, to it %.0f\n", $3 / $2, $6 / $5
+		exit !($3 / $2 > 1514 && $6 / $5 > 1514) }
+		END { if (NR != 1) exit 1 }' <<<"$stats" ||
+		{ echo "no frames bigger than the MTU on average: the offloads are not at work"; return 1; }
+}
+
+t_net_macs() {
+	t_net_feature net 5 1 && t_net_feature bridge 5 0
+}
+
 t_net_rmmod() { t_net_serial | grep -x "=== rmmod rc=0"; }
 
 check "net: launcher and the guest initramfs build (no warnings)" t_net_prepare
@@ -169,6 +196,8 @@ check "net: no /dev/net/tun: exit 2 naming it, the cause and the fix" \
 check "net: the guest on --tunnet=10.0.2.1 powers off (launcher exit 0) after its network work" t_net_exit net
 check "net: the launcher names tap0, which has 10.0.2.1/24 in the host" t_net_tap_addr
 check "net: the guest's eth0 has the MAC given (F_MAC) and 10.0.2.2/24; the host sees that MAC" t_net_mac
+check "net: F_MAC offered with a MAC, not without one (the bridged guest)" t_net_macs
+check "net: the guest negotiates CSUM, GUEST_CSUM, TSO4 both ways; its tap carries frames bigger than the MTU" t_net_offloads
 check "net: the guest pings the host: 3 of 3 replies" \
 	t_serial_case "$t_net_serial_log" net 0 "GUEST-PING-HOST: 3 packets transmitted, 3 packets received"
 check "net: the host pings the guest: 3 of 3 replies" \

@@ -17,10 +17,15 @@
  * virtio_net_hdr_v1: the tap is opened with IFF_VNET_HDR and a header
  * size of 12, the header virtio 1.0 drivers always use, so a frame goes
  * from one side to the other with one readv() or writev() and no copy.
- * We offer no offloads: the guest's frames are whole and checksummed,
- * and the tap, whose offloads we leave off, hands us whole, checksummed
- * frames too.  That keeps both headers trivial: all zero, but for
- * num_buffers, which must be 1 on receive.
+ * The header means the same to the tap as to the guest, so the
+ * offloads come almost free: the guest may send frames of up to 64 KiB
+ * with the checksum left to do (CSUM, HOST_TSO4/6/ECN), which the tap
+ * takes as they are, and when the driver accepts them
+ * (GUEST_CSUM, GUEST_TSO4/6/ECN) we switch the matching tap offloads on
+ * with TUNSETOFFLOAD, so that the host hands the guest big frames with
+ * their checksum undone too.  Each frame fits one receive buffer: without
+ * MRG_RXBUF a driver that takes TSO frames posts 64 KiB buffers.  All we
+ * write into a header is num_buffers, which must be 1.
  *
  * The tap is not persistent: it goes away when its fd closes, which
  * includes every way we exit, so a setup error leaves nothing behind.
@@ -85,6 +90,31 @@ static size_t iov_size(const struct iovec *iov, unsigned int n)
 	return len;
 }
 
+/*
+ * The tap may hand us only what the driver accepted: partial checksums
+ * with GUEST_CSUM, big TCP frames with GUEST_TSO4/6 (and ECN).  The
+ * receive thread starts at DRIVER_OK, when the features are settled.
+ */
+static void set_tap_offloads(struct net *net, uint64_t features)
+{
+	unsigned int off = 0;
+
+	if (features & (1ull << VIRTIO_NET_F_GUEST_CSUM)) {
+		off |= TUN_F_CSUM;
+		if (features & (1ull << VIRTIO_NET_F_GUEST_TSO4))
+			off |= TUN_F_TSO4;
+		if (features & (1ull << VIRTIO_NET_F_GUEST_TSO6))
+			off |= TUN_F_TSO6;
+		if ((off & (TUN_F_TSO4 | TUN_F_TSO6)) &&
+		    (features & (1ull << VIRTIO_NET_F_GUEST_ECN)))
+			off |= TUN_F_TSO_ECN;
+	}
+	if (ioctl(net->tap_fd, TUNSETOFFLOAD, off) < 0)
+		die(EXIT_CRASH, "--%s: %s: TUNSETOFFLOAD %#x: %s", net->arg,
+		    net->tap, off, strerror(errno));
+	trace("virtio net %s: tap offloads %#x", net->tap, off);
+}
+
 /* Frames from the tap into the driver's receive buffers. */
 static void net_rx(struct virtqueue *vq)
 {
@@ -92,9 +122,12 @@ static void net_rx(struct virtqueue *vq)
 	struct iovec iov[VIRTQUEUE_MAX];
 	unsigned int head, out, in;
 	const uint16_t one = 1;
-	bool pushed;
+	const uint8_t no_flags = 0;
+	bool pushed, csum;
 	ssize_t len;
 
+	set_tap_offloads(net, vq->dev->drv_features);
+	csum = vq->dev->drv_features & (1ull << VIRTIO_NET_F_GUEST_CSUM);
 	while (vq_wait(vq) && vq_wait_fd(vq, net->tap_fd)) {
 		/* Every frame waiting that fits in the buffers, then one interrupt. */
 		pushed = false;
@@ -137,6 +170,14 @@ static void net_rx(struct virtqueue *vq)
 			/* Not merged across buffers: the whole frame is here. */
 			iov_put(iov, in, offsetof(struct virtio_net_hdr_v1, num_buffers),
 				&one, sizeof(one));
+			/*
+			 * A frame the host stack already checked comes with
+			 * DATA_VALID, which a driver without GUEST_CSUM must
+			 * not see; it checks the frame itself.
+			 */
+			if (!csum)
+				iov_put(iov, in, offsetof(struct virtio_net_hdr_v1, flags),
+					&no_flags, sizeof(no_flags));
 			vq_push(vq, head, len);
 			pushed = true;
 		} while (vq_has_buffer(vq));
@@ -177,7 +218,11 @@ static const struct device_type net_type = {
 	.name = "net",
 	.virtio_id = VIRTIO_ID_NET,
 	.class_code = 0x020000,		/* network controller, ethernet */
-	.features = 1ull << VIRTIO_RING_F_INDIRECT_DESC,
+	.features = (1ull << VIRTIO_NET_F_CSUM) | (1ull << VIRTIO_NET_F_GUEST_CSUM) |
+		    (1ull << VIRTIO_NET_F_GUEST_TSO4) | (1ull << VIRTIO_NET_F_GUEST_TSO6) |
+		    (1ull << VIRTIO_NET_F_GUEST_ECN) | (1ull << VIRTIO_NET_F_HOST_TSO4) |
+		    (1ull << VIRTIO_NET_F_HOST_TSO6) | (1ull << VIRTIO_NET_F_HOST_ECN) |
+		    (1ull << VIRTIO_RING_F_INDIRECT_DESC),
 	.nr_queues = 2,
 	.service = { net_rx, net_tx },
 	/* The MAC, and the status word after it (unused: no F_STATUS). */

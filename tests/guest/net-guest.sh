@@ -5,9 +5,10 @@
 #
 #   lgtest.mode=net    eth0 is 10.0.2.2/24 on a --tunnet=10.0.2.1 tap:
 #                      ping the host, receive a file from it and send it
-#                      one (TCP, busybox nc), printing what arrived
+#                      one (TCP, busybox nc), printing what arrived, then
+#                      wait for the host's line on port 5003
 #   lgtest.mode=ping   eth0 is lgtest.ip/24: ping lgtest.peer (the bridge
-#                      case), then wait for the host's pings to arrive
+#                      case), then wait for the host's line on port 5003
 #   lgtest.mode=block  /dev/vda: write random bytes at 1 MiB, read them
 #                      back, sync (the guest that runs beside a net one)
 #
@@ -29,8 +30,18 @@ retry() {
 mode=$(arg mode)
 echo "GUEST-MODE: $mode"
 
+# Wait until the host sends a line on port 5003: it has looked at what
+# it wanted to see while we run.  Our nc's stdin is the held fifo.
+host_says() {
+	[ -p /tmp/hold ] || mkfifo /tmp/hold
+	exec 3<>/tmp/hold
+	nc -l -p 5003 <&3 | head -n1 | sed 's/^/GUEST-HOST-SAYS: /'
+}
+
 net_up() {
 	echo "GUEST-MAC: $(cat /sys/class/net/eth0/address)"
+	# The features negotiated, a character per bit from bit 0.
+	echo "GUEST-NET-FEATURES: $(cat /sys/class/net/eth0/device/features)"
 	ip addr add "$1/24" dev eth0 && ip link set eth0 up && ip link set lo up
 	echo "GUEST-ETH0: $(ip -o -4 addr show dev eth0 | awk '{ print $4 }')"
 }
@@ -63,15 +74,14 @@ net)
 	else
 		echo "GUEST-G2H: failed"
 	fi
+	host_says
 	;;
 ping)
 	net_up "$(arg ip)"
 	retry 60 ping -c 1 -w 2 "$(arg peer)" >/dev/null
 	echo "GUEST-PING-PEER: $(ping_summary "$(arg peer)")"
-	# Stay up until the host has pinged us: it sends a line when done.
-	mkfifo /tmp/hold
-	exec 3<>/tmp/hold
-	nc -l -p 5003 <&3 | head -n1 | sed 's/^/GUEST-HOST-SAYS: /'
+	# Stay up until the host has pinged us.
+	host_says
 	;;
 block)
 	dd if=/dev/urandom of=/tmp/rand bs=1M count=2 2>/dev/null

@@ -13,7 +13,8 @@
 # 1. Bad --tunnet values, a missing bridge, no /dev/net/tun, and a good
 #    --tunnet with a missing kernel: exit 2, and no tap device left.
 # 2. A guest on --tunnet=10.0.2.1 (tests/guest/net-guest.sh, mode net):
-#    pings both ways, 4 MiB each way over TCP with busybox nc.
+#    pings both ways, 4 MiB each way over TCP with busybox nc, and the
+#    packet counts of its tap (big frames: the offloads at work).
 # 3. Two guests at once: one on a tap in bridge br0 (pings both ways),
 #    one with a virtio disk (writes and reads it), which starts after the
 #    bridged one and ends before it.
@@ -91,9 +92,15 @@ if retry 120 send; then
 else
 	echo "=== h2g-sent failed"
 fi
+# The guest's file has come when our nc has exited.
+retry 120 sh -c "! kill -0 $ncpid 2>/dev/null"
+echo "=== g2h-received $(wc -c </tmp/g2h.bin) $(md5sum </tmp/g2h.bin | cut -d' ' -f1)"
+# What crossed the tap: the tap's rx is what the guest sent.
+st=/sys/class/net/$tap/statistics
+echo "=== tap-stats from-guest $(cat "$st/rx_packets") $(cat "$st/rx_bytes") to-guest $(cat "$st/tx_packets") $(cat "$st/tx_bytes")"
+retry 60 sh -c 'echo done | nc 10.0.2.2 5003'
 wait $lg
 report net $? /tmp/net.out
-echo "=== g2h-received $(wc -c </tmp/g2h.bin) $(md5sum </tmp/g2h.bin | cut -d' ' -f1)"
 echo "=== links-after-net $(links)"
 kill $ncpid 2>/dev/null
 
