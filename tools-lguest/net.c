@@ -25,7 +25,8 @@
  * with TUNSETOFFLOAD, so that the host hands the guest big frames with
  * their checksum undone too.  Each frame fits one receive buffer: without
  * MRG_RXBUF a driver that takes TSO frames posts 64 KiB buffers.  All we
- * write into a header is num_buffers, which must be 1.
+ * write into a header is num_buffers, which must be 1, and, for a driver
+ * without GUEST_CSUM, flags of 0.
  *
  * The tap is not persistent: it goes away when its fd closes, which
  * includes every way we exit, so a setup error leaves nothing behind.
@@ -389,6 +390,8 @@ void net_setup(const char *arg)
 	if (has_mac && !parse_mac(colon + 1, mac))
 		net_die(net, "'%s' is not a MAC address; give six hex pairs, as in 52:54:00:12:34:56",
 			colon + 1);
+	if (has_mac && !memcmp(mac, "\0\0\0\0\0\0", 6))
+		net_die(net, "00:00:00:00:00:00 is no NIC's address; give one such as 52:54:00:12:34:56, or none");
 	if (has_mac && (mac[0] & 1))
 		net_die(net, "%s is a multicast address, which a NIC cannot have; clear the low bit of its first byte (e.g. 52:54:00:12:34:56)",
 			colon + 1);
