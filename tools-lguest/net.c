@@ -17,16 +17,19 @@
  * virtio_net_hdr_v1: the tap is opened with IFF_VNET_HDR and a header
  * size of 12, the header virtio 1.0 drivers always use, so a frame goes
  * from one side to the other with one readv() or writev() and no copy.
- * The header means the same to the tap as to the guest, so the
- * offloads come almost free: the guest may send frames of up to 64 KiB
- * with the checksum left to do (CSUM, HOST_TSO4/6/ECN), which the tap
- * takes as they are, and when the driver accepts them
- * (GUEST_CSUM, GUEST_TSO4/6/ECN) we switch the matching tap offloads on
- * with TUNSETOFFLOAD, so that the host hands the guest big frames with
- * their checksum undone too.  Each frame fits one receive buffer: without
- * MRG_RXBUF a driver that takes TSO frames posts 64 KiB buffers.  All we
- * write into a header is num_buffers, which must be 1, and, for a driver
- * without GUEST_CSUM, flags of 0.
+ * The header means the same to the tap as to the guest, so offloads
+ * come almost free.  The guest may send frames of up to 64 KiB with the
+ * checksum left to do (CSUM, HOST_TSO4/6/ECN), which the tap takes as
+ * they are.  When the driver accepts GUEST_CSUM we switch the tap's
+ * checksum offload on with TUNSETOFFLOAD, so that the host may hand the
+ * guest frames with the checksum left to do as well.
+ *
+ * We do not offer GUEST_TSO4/6: each frame must fit one receive buffer
+ * (no MRG_RXBUF), so a driver that took big frames would post 64 KiB
+ * buffers, a whole queue of them 18 MiB of the guest's memory per NIC,
+ * which a small guest cannot spare.  All we write into a header is
+ * num_buffers, which must be 1, and, for a driver without GUEST_CSUM,
+ * flags of 0.
  *
  * The tap is not persistent: it goes away when its fd closes, which
  * includes every way we exit, so a setup error leaves nothing behind.
@@ -92,24 +95,16 @@ static size_t iov_size(const struct iovec *iov, unsigned int n)
 }
 
 /*
- * The tap may hand us only what the driver accepted: partial checksums
- * with GUEST_CSUM, big TCP frames with GUEST_TSO4/6 (and ECN).  The
- * receive thread starts at DRIVER_OK, when the features are settled.
+ * The tap may hand us frames with the checksum left to do only if the
+ * driver accepted GUEST_CSUM.  The receive thread starts at DRIVER_OK,
+ * when the features are settled.
  */
 static void set_tap_offloads(struct net *net, uint64_t features)
 {
 	unsigned int off = 0;
 
-	if (features & (1ull << VIRTIO_NET_F_GUEST_CSUM)) {
+	if (features & (1ull << VIRTIO_NET_F_GUEST_CSUM))
 		off |= TUN_F_CSUM;
-		if (features & (1ull << VIRTIO_NET_F_GUEST_TSO4))
-			off |= TUN_F_TSO4;
-		if (features & (1ull << VIRTIO_NET_F_GUEST_TSO6))
-			off |= TUN_F_TSO6;
-		if ((off & (TUN_F_TSO4 | TUN_F_TSO6)) &&
-		    (features & (1ull << VIRTIO_NET_F_GUEST_ECN)))
-			off |= TUN_F_TSO_ECN;
-	}
 	if (ioctl(net->tap_fd, TUNSETOFFLOAD, off) < 0)
 		die(EXIT_CRASH, "--%s: %s: TUNSETOFFLOAD %#x: %s", net->arg,
 		    net->tap, off, strerror(errno));
@@ -220,10 +215,8 @@ static const struct device_type net_type = {
 	.virtio_id = VIRTIO_ID_NET,
 	.class_code = 0x020000,		/* network controller, ethernet */
 	.features = (1ull << VIRTIO_NET_F_CSUM) | (1ull << VIRTIO_NET_F_GUEST_CSUM) |
-		    (1ull << VIRTIO_NET_F_GUEST_TSO4) | (1ull << VIRTIO_NET_F_GUEST_TSO6) |
-		    (1ull << VIRTIO_NET_F_GUEST_ECN) | (1ull << VIRTIO_NET_F_HOST_TSO4) |
-		    (1ull << VIRTIO_NET_F_HOST_TSO6) | (1ull << VIRTIO_NET_F_HOST_ECN) |
-		    (1ull << VIRTIO_RING_F_INDIRECT_DESC),
+		    (1ull << VIRTIO_NET_F_HOST_TSO4) | (1ull << VIRTIO_NET_F_HOST_TSO6) |
+		    (1ull << VIRTIO_NET_F_HOST_ECN) | (1ull << VIRTIO_RING_F_INDIRECT_DESC),
 	.nr_queues = 2,
 	.service = { net_rx, net_tx },
 	/* The MAC, and the status word after it (unused: no F_STATUS). */

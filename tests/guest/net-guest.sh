@@ -8,7 +8,9 @@
 #                      one (TCP, busybox nc), printing what arrived, then
 #                      wait for the host's line on port 5003
 #   lgtest.mode=ping   eth0 is lgtest.ip/24: ping lgtest.peer (the bridge
-#                      case), then wait for the host's line on port 5003
+#                      case), and eth1 lgtest.ip2/24 (if given): ping
+#                      lgtest.peer2; then wait for the host's line on
+#                      port 5003
 #   lgtest.mode=block  /dev/vda: write random bytes at 1 MiB, read them
 #                      back, sync (the guest that runs beside a net one)
 #
@@ -38,13 +40,19 @@ host_says() {
 	nc -l -p 5003 <&3 | head -n1 | sed 's/^/GUEST-HOST-SAYS: /'
 }
 
+# net_up ADDR [DEV]: DEV (default eth0) gets ADDR/24 and goes up.
 net_up() {
-	echo "GUEST-MAC: $(cat /sys/class/net/eth0/address)"
+	d=${2:-eth0}
+	echo "GUEST-MAC: $(cat /sys/class/net/"$d"/address)"
 	# The features negotiated, a character per bit from bit 0.
-	echo "GUEST-NET-FEATURES: $(cat /sys/class/net/eth0/device/features)"
-	ip addr add "$1/24" dev eth0 && ip link set eth0 up && ip link set lo up
-	echo "GUEST-ETH0: $(ip -o -4 addr show dev eth0 | awk '{ print $4 }')"
+	echo "GUEST-NET-FEATURES: $(cat /sys/class/net/"$d"/device/features)"
+	ip addr add "$1/24" dev "$d" && ip link set "$d" up && ip link set lo up
+	echo "GUEST-$d: $(ip -o -4 addr show dev "$d" | awk '{ print $4 }')"
 }
+
+for f in /sys/bus/pci/devices/*; do
+	echo "GUEST-PCI: ${f##*/} $(cat "$f/vendor") $(cat "$f/device") $(cat "$f/class") irq $(cat "$f/irq")"
+done
 
 # ping_summary PEER: three pings; the "N packets transmitted, N received" line.
 ping_summary() { ping -c 3 -w 30 "$1" | grep 'packets transmitted'; }
@@ -80,6 +88,12 @@ ping)
 	net_up "$(arg ip)"
 	retry 60 ping -c 1 -w 2 "$(arg peer)" >/dev/null
 	echo "GUEST-PING-PEER: $(ping_summary "$(arg peer)")"
+	# A second NIC (a second --tunnet), if the host gave one.
+	if [ -n "$(arg ip2)" ]; then
+		net_up "$(arg ip2)" eth1
+		retry 60 ping -c 1 -w 2 "$(arg peer2)" >/dev/null
+		echo "GUEST-PING-PEER2: $(ping_summary "$(arg peer2)")"
+	fi
 	# Stay up until the host has pinged us.
 	host_says
 	;;

@@ -14,8 +14,9 @@
 #    --tunnet with a missing kernel: exit 2, and no tap device left.
 # 2. A guest on --tunnet=10.0.2.1 (tests/guest/net-guest.sh, mode net):
 #    pings both ways, 4 MiB each way over TCP with busybox nc, and the
-#    packet counts of its tap (big frames: the offloads at work).
-# 3. Two guests at once: one on a tap in bridge br0 (pings both ways),
+#    packet counts of its tap (big frames from the guest: TSO at work).
+# 3. Two guests at once: one on a tap in bridge br0 (pings both ways;
+#    and a second NIC on a tap with an address, which it pings),
 #    one with a virtio disk (writes and reads it), which starts after the
 #    bridged one and ends before it.
 L=/lg/lguest
@@ -58,6 +59,7 @@ bad() {
 bad bad-addr --tunnet=10.0.2.300 --initrd=$I 32 $K
 bad bad-mac --tunnet=10.0.2.1:52:54:00:12:34 --initrd=$I 32 $K
 bad no-bridge --tunnet=bridge:nobr0 --initrd=$I 32 $K
+bad not-bridge --tunnet=bridge:lo --initrd=$I 32 $K
 bad no-kernel --tunnet=10.0.2.1 32 /lg/no-such-bzImage
 mv /dev/net/tun /dev/net-tun.away
 bad no-tun --tunnet=10.0.2.1 --initrd=$I 32 $K
@@ -109,12 +111,13 @@ brctl addbr br0
 ip addr add 10.0.3.1/24 dev br0
 ip link set br0 up
 dd if=/dev/zero of=/tmp/disk.img bs=1M count=4 2>/dev/null
-timeout 600 $L --tunnet=bridge:br0 --initrd=$I 48 $K \
-	lgtest.mode=ping lgtest.ip=10.0.3.2 lgtest.peer=10.0.3.1 >/tmp/bridge.out 2>&1 &
+timeout 600 $L --tunnet=bridge:br0 --tunnet=10.0.4.1 --initrd=$I 48 $K \
+	lgtest.mode=ping lgtest.ip=10.0.3.2 lgtest.peer=10.0.3.1 \
+	lgtest.ip2=10.0.4.2 lgtest.peer2=10.0.4.1 >/tmp/bridge.out 2>&1 &
 lg=$!
 timeout 600 $L --block=/tmp/disk.img --initrd=$I 48 $K lgtest.mode=block >/tmp/block.out 2>&1 &
 blk=$!
-retry 30 grep -q 'network is tap' /tmp/bridge.out
+retry 30 sh -c "[ \$(grep -c 'network is tap' /tmp/bridge.out) = 2 ]"
 echo "=== bridge-ports $(names /sys/class/net/br0/brif)"
 if retry 300 ping -c 1 -w 2 10.0.3.2 >/dev/null; then
 	echo "=== host-ping-bridged $(ping -c 3 -w 30 10.0.3.2 | grep 'packets transmitted')"
