@@ -162,6 +162,9 @@ bool vq_has_buffer(struct virtqueue *vq);
 unsigned int vq_pop(struct virtqueue *vq, struct iovec *iov,
 		    unsigned int max, unsigned int *out, unsigned int *in);
 void vq_push(struct virtqueue *vq, unsigned int head, uint32_t len);
+/* n used entries at once: the driver sees all of them or none. */
+void vq_push_n(struct virtqueue *vq, const uint16_t *heads,
+	       const uint32_t *lens, unsigned int n);
 void vq_interrupt(struct virtqueue *vq);
 
 /* console.c */

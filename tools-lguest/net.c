@@ -20,16 +20,13 @@
  * The header means the same to the tap as to the guest, so offloads
  * come almost free.  The guest may send frames of up to 64 KiB with the
  * checksum left to do (CSUM, HOST_TSO4/6/ECN), which the tap takes as
- * they are.  When the driver accepts GUEST_CSUM we switch the tap's
- * checksum offload on with TUNSETOFFLOAD, so that the host may hand the
- * guest frames with the checksum left to do as well.
- *
- * We do not offer GUEST_TSO4/6: each frame must fit one receive buffer
- * (no MRG_RXBUF), so a driver that took big frames would post 64 KiB
- * buffers, a whole queue of them 18 MiB of the guest's memory per NIC,
- * which a small guest cannot spare.  All we write into a header is
- * num_buffers, which must be 1, and, for a driver without GUEST_CSUM,
- * flags of 0.
+ * they are; when the driver accepts GUEST_CSUM and GUEST_TSO4/6/ECN we
+ * switch the matching tap offloads on with TUNSETOFFLOAD, so that the
+ * host hands the guest such frames too.  Those land in mergeable receive
+ * buffers (MRG_RXBUF): without it a driver that takes big frames must
+ * post 64 KiB buffers, 18 MiB of a small guest's memory per queue.  All
+ * we write into a header is num_buffers, and, for a driver without
+ * GUEST_CSUM, flags of 0.
  *
  * The tap is not persistent: it goes away when its fd closes, which
  * includes every way we exit, so a setup error leaves nothing behind.
@@ -95,86 +92,116 @@ static size_t iov_size(const struct iovec *iov, unsigned int n)
 }
 
 /*
- * The tap may hand us frames with the checksum left to do only if the
- * driver accepted GUEST_CSUM.  The receive thread starts at DRIVER_OK,
- * when the features are settled.
+ * The tap may hand us only what the driver accepted: frames with the
+ * checksum left to do with GUEST_CSUM, big TCP frames with GUEST_TSO4/6
+ * (and ECN).  The receive thread starts at DRIVER_OK, when the features
+ * are settled.
  */
 static void set_tap_offloads(struct net *net, uint64_t features)
 {
 	unsigned int off = 0;
 
-	if (features & (1ull << VIRTIO_NET_F_GUEST_CSUM))
+	if (features & (1ull << VIRTIO_NET_F_GUEST_CSUM)) {
 		off |= TUN_F_CSUM;
+		if (features & (1ull << VIRTIO_NET_F_GUEST_TSO4))
+			off |= TUN_F_TSO4;
+		if (features & (1ull << VIRTIO_NET_F_GUEST_TSO6))
+			off |= TUN_F_TSO6;
+		if ((off & (TUN_F_TSO4 | TUN_F_TSO6)) &&
+		    (features & (1ull << VIRTIO_NET_F_GUEST_ECN)))
+			off |= TUN_F_TSO_ECN;
+	}
 	if (ioctl(net->tap_fd, TUNSETOFFLOAD, off) < 0)
 		die(EXIT_CRASH, "--%s: %s: TUNSETOFFLOAD %#x: %s", net->arg,
 		    net->tap, off, strerror(errno));
 	trace("virtio net %s: tap offloads %#x", net->tap, off);
 }
 
-/* Frames from the tap into the driver's receive buffers. */
+/* The biggest frame the tap hands us with TSO on, with its header. */
+#define RX_FRAME_MAX	(VNET_HDR_LEN + 65536 + 18)
+
+/*
+ * Frames from the tap into the driver's receive buffers.  Without
+ * MRG_RXBUF a frame goes in one buffer; with it, in as many as it fills,
+ * so we take buffers until the biggest frame would fit (or there are no
+ * more), read the frame into all of them, and give back those it did not
+ * reach.
+ */
 static void net_rx(struct virtqueue *vq)
 {
 	struct net *net = vq->dev->priv;
-	struct iovec iov[VIRTQUEUE_MAX];
-	unsigned int head, out, in;
-	const uint16_t one = 1;
+	uint64_t features = vq->dev->drv_features;
+	bool merge = features & (1ull << VIRTIO_NET_F_MRG_RXBUF);
+	bool csum = features & (1ull << VIRTIO_NET_F_GUEST_CSUM);
+	/* Room for a whole chain after the first VIRTQUEUE_MAX buffers. */
+	struct iovec iov[2 * VIRTQUEUE_MAX];
+	uint16_t heads[VIRTQUEUE_MAX], nbufs;
+	uint32_t lens[VIRTQUEUE_MAX], room[VIRTQUEUE_MAX];
+	unsigned int out, in, niov, nheads, used;
 	const uint8_t no_flags = 0;
-	bool pushed, csum;
+	size_t total, left;
+	bool pushed;
 	ssize_t len;
 
-	set_tap_offloads(net, vq->dev->drv_features);
-	csum = vq->dev->drv_features & (1ull << VIRTIO_NET_F_GUEST_CSUM);
+	set_tap_offloads(net, features);
 	while (vq_wait(vq) && vq_wait_fd(vq, net->tap_fd)) {
 		/* Every frame waiting that fits in the buffers, then one interrupt. */
 		pushed = false;
 		do {
-			head = vq_pop(vq, iov, VIRTQUEUE_MAX, &out, &in);
-			if (out)
-				bad_driver(vq->dev, "receive buffer the device may only read");
-			len = readv(net->tap_fd, iov, in);
+			niov = nheads = 0;
+			total = 0;
+			do {
+				heads[nheads] = vq_pop(vq, iov + niov, VIRTQUEUE_MAX, &out, &in);
+				if (out)
+					bad_driver(vq->dev, "receive buffer the device may only read");
+				room[nheads] = iov_size(iov + niov, in);
+				total += room[nheads++];
+				niov += in;
+			} while (merge && total < RX_FRAME_MAX && niov < VIRTQUEUE_MAX &&
+				 vq_has_buffer(vq));
+
+			len = readv(net->tap_fd, iov, niov);
 			if (len < 0 && (errno == EAGAIN || errno == EINTR)) {
-				/* Nothing more to read: the buffer stays available. */
-				vq->last_avail--;
+				/* Nothing more to read: the buffers stay available. */
+				vq->last_avail -= nheads;
 				break;
 			}
-			if (len < 0) {
-				/*
-				 * A frame too big for the buffer is dropped by
-				 * the tap; anything else is our host's trouble.
-				 */
-				if (errno != EFAULT && errno != EINVAL)
-					die(EXIT_CRASH, "--%s: reading %s: %s",
-					    net->arg, net->tap, strerror(errno));
-				trace("virtio net %s: a frame too big for the guest's buffer, dropped",
-				      net->tap);
-				vq->last_avail--;
-				continue;
-			}
+			if (len < 0 && errno != EFAULT && errno != EINVAL)
+				die(EXIT_CRASH, "--%s: reading %s: %s",
+				    net->arg, net->tap, strerror(errno));
 			/*
 			 * The tap copies what fits of a frame too big for the
-			 * buffers and still returns its full length: drop it.
+			 * buffers and returns its full length (or EFAULT):
+			 * the frame is lost, as on a wire, the buffers stay.
 			 */
-			if ((size_t)len > iov_size(iov, in)) {
-				trace("virtio net %s: a frame of %zd bytes is bigger than the guest's buffer, dropped",
-				      net->tap, len);
-				vq->last_avail--;
+			if (len < 0 || (size_t)len > total) {
+				trace("virtio net %s: a frame bigger than the guest's %zu bytes of buffers, dropped",
+				      net->tap, total);
+				vq->last_avail -= nheads;
 				continue;
 			}
 			if (len < VNET_HDR_LEN)
 				die(EXIT_CRASH, "--%s: %s gave a frame of %zd bytes, shorter than its vnet header",
 				    net->arg, net->tap, len);
-			/* Not merged across buffers: the whole frame is here. */
-			iov_put(iov, in, offsetof(struct virtio_net_hdr_v1, num_buffers),
-				&one, sizeof(one));
+
+			/* The buffers the frame filled, and how much of each. */
+			for (used = 0, left = len; left; used++) {
+				lens[used] = left < room[used] ? left : room[used];
+				left -= lens[used];
+			}
+			vq->last_avail -= nheads - used;
+			nbufs = used;
+			iov_put(iov, niov, offsetof(struct virtio_net_hdr_v1, num_buffers),
+				&nbufs, sizeof(nbufs));
 			/*
 			 * A frame the host stack already checked comes with
 			 * DATA_VALID, which a driver without GUEST_CSUM must
 			 * not see; it checks the frame itself.
 			 */
 			if (!csum)
-				iov_put(iov, in, offsetof(struct virtio_net_hdr_v1, flags),
+				iov_put(iov, niov, offsetof(struct virtio_net_hdr_v1, flags),
 					&no_flags, sizeof(no_flags));
-			vq_push(vq, head, len);
+			vq_push_n(vq, heads, lens, used);
 			pushed = true;
 		} while (vq_has_buffer(vq));
 		if (pushed)
@@ -215,8 +242,10 @@ static const struct device_type net_type = {
 	.virtio_id = VIRTIO_ID_NET,
 	.class_code = 0x020000,		/* network controller, ethernet */
 	.features = (1ull << VIRTIO_NET_F_CSUM) | (1ull << VIRTIO_NET_F_GUEST_CSUM) |
-		    (1ull << VIRTIO_NET_F_HOST_TSO4) | (1ull << VIRTIO_NET_F_HOST_TSO6) |
-		    (1ull << VIRTIO_NET_F_HOST_ECN) | (1ull << VIRTIO_RING_F_INDIRECT_DESC),
+		    (1ull << VIRTIO_NET_F_GUEST_TSO4) | (1ull << VIRTIO_NET_F_GUEST_TSO6) |
+		    (1ull << VIRTIO_NET_F_GUEST_ECN) | (1ull << VIRTIO_NET_F_HOST_TSO4) |
+		    (1ull << VIRTIO_NET_F_HOST_TSO6) | (1ull << VIRTIO_NET_F_HOST_ECN) |
+		    (1ull << VIRTIO_NET_F_MRG_RXBUF) | (1ull << VIRTIO_RING_F_INDIRECT_DESC),
 	.nr_queues = 2,
 	.service = { net_rx, net_tx },
 	/* The MAC, and the status word after it (unused: no F_STATUS). */

@@ -14,7 +14,7 @@
 #    --tunnet with a missing kernel: exit 2, and no tap device left.
 # 2. A guest on --tunnet=10.0.2.1 (tests/guest/net-guest.sh, mode net):
 #    pings both ways, 4 MiB each way over TCP with busybox nc, and the
-#    packet counts of its tap (big frames from the guest: TSO at work).
+#    packet counts of its tap (big frames both ways: TSO at work).
 # 3. Two guests at once: one on a tap in bridge br0 (pings both ways;
 #    and a second NIC on a tap with an address, which it pings),
 #    one with a virtio disk (writes and reads it), which starts after the
