@@ -145,6 +145,13 @@ t_net_bridge() {
 			"$(t_net_value bridged-guest-running-after-block-guest)"
 }
 
+# The bridged guest's launcher ran as UID 2000 (--user) beside the disk
+# guest's (root), and still set its taps' offloads at DRIVER_OK.
+t_net_bridge_user() {
+	t_net_same "launchers' UIDs" "0 2000" "$(t_net_value launcher-uids)" &&
+		t_net_feature bridge 7 1 && t_net_feature bridge 15 1
+}
+
 t_net_bridge_ping() {
 	t_serial_case "$t_net_serial_log" bridge 0 "GUEST-PING-PEER: 3 packets transmitted, 3 packets received" \
 		"GUEST-eth0: 10.0.3.2/24" "GUEST-HOST-SAYS: pinged" &&
@@ -212,6 +219,7 @@ check "net: 4 MiB guest -> host over TCP (nc) arrive intact (md5)" t_net_g2h
 check "net: the tap is gone when the guest has powered off" t_net_no_tap net
 check "net: two guests at once: the disk guest ran inside the bridged guest's run, exit 0, its data on disk" t_net_block
 check "net: two guests at once: the bridged guest exits 0, its tap is br0's one port" t_net_bridge
+check "net: the bridged guest's launcher runs as --user=2000 after making its taps, offloads still negotiated" t_net_bridge_user
 check "net: through bridge br0, the guest pings the host and the host pings the guest" t_net_bridge_ping
 check "net: a second --tunnet: the bridged guest's eth1 (slot 3, IRQ 3) pings the host on tap1" \
 	t_serial_case "$t_net_serial_log" bridge 0 "GUEST-PCI: 0000:00:03.0 0x1af4 0x1041 0x020000 irq 3" \

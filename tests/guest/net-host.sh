@@ -16,7 +16,8 @@
 #    pings both ways, 4 MiB each way over TCP with busybox nc, and the
 #    packet counts of its tap (big frames both ways: TSO at work).
 # 3. Two guests at once: one on a tap in bridge br0 (pings both ways;
-#    and a second NIC on a tap with an address, which it pings),
+#    and a second NIC on a tap with an address, which it pings), its
+#    launcher running as UID 2000 once set up (--user, --group),
 #    one with a virtio disk (writes and reads it), which starts after the
 #    bridged one and ends before it.
 L=/lg/lguest
@@ -111,7 +112,7 @@ brctl addbr br0
 ip addr add 10.0.3.1/24 dev br0
 ip link set br0 up
 dd if=/dev/zero of=/tmp/disk.img bs=1M count=4 2>/dev/null
-timeout 600 $L --tunnet=bridge:br0 --tunnet=10.0.4.1 --initrd=$I 48 $K \
+timeout 600 $L --tunnet=bridge:br0 --tunnet=10.0.4.1 --user=2000 --group=3000 --initrd=$I 48 $K \
 	lgtest.mode=ping lgtest.ip=10.0.3.2 lgtest.peer=10.0.3.1 \
 	lgtest.ip2=10.0.4.2 lgtest.peer2=10.0.4.1 >/tmp/bridge.out 2>&1 &
 lg=$!
@@ -119,6 +120,10 @@ timeout 600 $L --block=/tmp/disk.img --initrd=$I 48 $K lgtest.mode=block >/tmp/b
 blk=$!
 retry 30 sh -c "[ \$(grep -c 'network is tap' /tmp/bridge.out) = 2 ]"
 echo "=== bridge-ports $(names /sys/class/net/br0/brif)"
+# The bridged guest's launcher dropped root after making its taps.
+uids=
+for p in $(pidof lguest); do uids="$uids $(awk '/^Uid:/ { print $2 }' "/proc/$p/status")"; done
+echo "=== launcher-uids$(echo "$uids" | tr ' ' '\n' | sort -n | tr '\n' ' ')"
 if retry 300 ping -c 1 -w 2 10.0.3.2 >/dev/null; then
 	echo "=== host-ping-bridged $(ping -c 3 -w 30 10.0.3.2 | grep 'packets transmitted')"
 else
