@@ -256,6 +256,11 @@ static const struct device_type net_type = {
 #define net_die(net, fmt, ...) \
 	die(EXIT_SETUP, "--%s: " fmt, (net)->arg, ##__VA_ARGS__)
 
+static unsigned int hexval(char c)
+{
+	return isdigit((unsigned char)c) ? c - '0' : tolower((unsigned char)c) - 'a' + 10;
+}
+
 /* "52:54:00:12:34:56" into mac; false if it is not that form. */
 static bool parse_mac(const char *s, uint8_t mac[6])
 {
@@ -266,10 +271,16 @@ static bool parse_mac(const char *s, uint8_t mac[6])
 			return false;
 		if (s[2] != (i == 5 ? '\0' : ':'))
 			return false;
-		mac[i] = strtoul((char[3]){ s[0], s[1], '\0' }, NULL, 16);
+		mac[i] = hexval(s[0]) << 4 | hexval(s[1]);
 		s += 3;
 	}
 	return true;
+}
+
+/* An interface name into an ifreq (the names were checked to fit). */
+static void set_ifname(struct ifreq *ifr, const char *name)
+{
+	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", name);
 }
 
 /*
@@ -290,7 +301,7 @@ static void if_up(struct net *net, int sk)
 {
 	struct ifreq ifr = { 0 };
 
-	strcpy(ifr.ifr_name, net->tap);
+	set_ifname(&ifr, net->tap);
 	if (ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
 		net_die(net, "%s: SIOCGIFFLAGS: %s", net->tap, strerror(errno));
 	ifr.ifr_flags |= IFF_UP;
@@ -304,7 +315,7 @@ static void set_address(struct net *net, int sk, struct in_addr addr)
 	struct ifreq ifr = { 0 };
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
 
-	strcpy(ifr.ifr_name, net->tap);
+	set_ifname(&ifr, net->tap);
 	sin->sin_family = AF_INET;
 	sin->sin_addr = addr;
 	if (ioctl(sk, SIOCSIFADDR, &ifr) < 0)
@@ -320,10 +331,10 @@ static void add_to_bridge(struct net *net, int sk, const char *bridge)
 {
 	struct ifreq ifr = { 0 };
 
-	strcpy(ifr.ifr_name, net->tap);
+	set_ifname(&ifr, net->tap);
 	if (ioctl(sk, SIOCGIFINDEX, &ifr) < 0)
 		net_die(net, "%s: SIOCGIFINDEX: %s", net->tap, strerror(errno));
-	strcpy(ifr.ifr_name, bridge);
+	set_ifname(&ifr, bridge);
 	if (ioctl(sk, SIOCBRADDIF, &ifr) == 0)
 		return;
 	if (errno == ENODEV)
@@ -332,7 +343,7 @@ static void add_to_bridge(struct net *net, int sk, const char *bridge)
 	if (errno == EOPNOTSUPP)
 		net_die(net, "%s is not a bridge; name a bridge (ip -d link show type bridge lists them)",
 			bridge);
-	if (errno == ENOPKG || errno == ENOSYS)
+	if (errno == ENOPKG)
 		net_die(net, "cannot add %s to bridge %s: %s; the host needs bridging (CONFIG_BRIDGE)",
 			net->tap, bridge, strerror(errno));
 	net_die(net, "cannot add %s to bridge %s: %s", net->tap, bridge,
@@ -355,7 +366,7 @@ static void open_tap(struct net *net)
 				strerror(errno));
 		net_die(net, "/dev/net/tun: %s", strerror(errno));
 	}
-	strcpy(ifr.ifr_name, "tap%d");
+	set_ifname(&ifr, "tap%d");
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	if (ioctl(net->tap_fd, TUNSETIFF, &ifr) < 0)
 		net_die(net, "cannot create a tap device: TUNSETIFF: %s%s",
