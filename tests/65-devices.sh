@@ -69,22 +69,22 @@ t_dev_empty() {
 t_dev_boot() {
 	local bz build rc=0
 	[[ -f $t_dev_run/devices.cpio.gz ]] || { echo "nothing built: see the first check"; return 1; }
-	bz=$(t_bzimage guest) || return 1
-	build=$(<"$T_STATE/guest.out")
+	bz=$(t_bzimage "$t_dev_v") || return 1
+	build=$(<"$T_STATE/$t_dev_v.out")
 	"$LG_REPO/scripts/boot" "$bz" --quiet --cpu max --timeout 400 \
-		--log "$T_STATE/devices.serial" --script "$LG_REPO/tests/guest/devices-host.sh" \
+		--log "$t_dev_serial_f" --script "$LG_REPO/tests/guest/devices-host.sh" \
 		--add "$build/drivers/lguest/lg.ko:/lg/lg.ko" --add "$t_dev_run/launcher/lguest:/lg/lguest" \
 		--add "$bz:/lg/bzImage" --add "$t_dev_run/devices.cpio.gz:/lg/devices.cpio.gz" \
 		--add "$t_dev_run/launcher/tests/blk.elf:/lg/blk.elf" || rc=$?
-	grep -a '^=== ' "$T_STATE/devices.serial" | tr -d '\r' || true
-	((rc == 0)) || { echo "scripts/boot exit $rc; serial log: $T_STATE/devices.serial"; return 1; }
-	echo "serial log: $T_STATE/devices.serial"
+	grep -a '^=== ' "$t_dev_serial_f" | tr -d '\r' || true
+	((rc == 0)) || { echo "scripts/boot exit $rc; serial log: $t_dev_serial_f"; return 1; }
+	echo "serial log: $t_dev_serial_f"
 }
 
 # The serial log, without carriage returns.
 t_dev_serial() {
-	[[ -f $T_STATE/devices.serial ]] || { echo "no serial log: see the boot check" >&2; return 1; }
-	tr -d '\r' <"$T_STATE/devices.serial"
+	[[ -f $t_dev_serial_f ]] || { echo "no serial log: see the boot check" >&2; return 1; }
+	tr -d '\r' <"$t_dev_serial_f"
 }
 
 # t_dev_value NAME: the value of the host's "=== NAME VALUE" line.
@@ -107,9 +107,9 @@ t_dev_has() {
 	local out text
 	out=$(t_dev_case "$1") || return 1
 	shift
-	[[ -n $out ]] || { echo "no output from the guest; serial log: $T_STATE/devices.serial"; return 1; }
+	[[ -n $out ]] || { echo "no output from the guest; serial log: $t_dev_serial_f"; return 1; }
 	for text in "$@"; do
-		grep -qF -- "$text" <<<"$out" || { echo "missing: '$text'; serial log: $T_STATE/devices.serial"; return 1; }
+		grep -qF -- "$text" <<<"$out" || { echo "missing: '$text'; serial log: $t_dev_serial_f"; return 1; }
 		echo "found: $text"
 	done
 }
@@ -117,7 +117,7 @@ t_dev_has() {
 # t_dev_same WHAT A B: A and B are the same, and not empty.
 t_dev_same() {
 	echo "$1: '$2' and '$3'"
-	[[ -n $2 && $2 == "$3" ]] || { echo "they differ; serial log: $T_STATE/devices.serial"; return 1; }
+	[[ -n $2 && $2 == "$3" ]] || { echo "they differ; serial log: $t_dev_serial_f"; return 1; }
 }
 
 # t_dev_exit CASE TEXT...: the launcher exited 0 in case CASE, which
@@ -127,14 +127,14 @@ t_dev_exit() {
 	shift
 	rc=$(t_dev_serial | sed -n "s/^=== case $name rc=//p")
 	t_dev_case "$name" | tail -n 60
-	[[ $rc == 0 ]] || { echo "launcher exit status '${rc:-none}', wanted 0; serial log: $T_STATE/devices.serial"; return 1; }
+	[[ $rc == 0 ]] || { echo "launcher exit status '${rc:-none}', wanted 0; serial log: $t_dev_serial_f"; return 1; }
 	t_dev_has "$name" "$@"
 }
 
 t_dev_clean() {
 	local bad
 	bad=$(t_dev_case devices | grep -E 'WARNING_:|BUG_:|Oops_|cannot emulate|guest driver error|I/O error|virtio block .*: ' | head -n 20 || true)
-	[[ -z $bad ]] || { printf '%s\n' "$bad"; echo "serial log: $T_STATE/devices.serial"; return 1; }
+	[[ -z $bad ]] || { printf '%s\n' "$bad"; echo "serial log: $t_dev_serial_f"; return 1; }
 	echo "no warnings, I/O errors or driver errors in the guest's output"
 }
 
@@ -160,35 +160,10 @@ check "devices: --block of a missing file: exit 2 naming the file, cause and fix
 check "devices: --block of a file that cannot be opened read-write: exit 2" t_dev_unwritable
 check "devices: --block of a file that is not whole sectors: exit 2 with the fix" t_dev_badsize
 check "devices: --block of an empty file: exit 2 with the fix" t_dev_empty
-check "devices: host boots and runs a guest with --rng --block=/tmp/disk.img" t_dev_boot
-check "devices: the guest powers off (launcher exit 0) after its device checks" \
-	t_dev_exit devices "LGTEST-RESULT: 0" "GUEST-DEVICES-DONE"
-check "devices: guest PCI: rng in slot 2 (0x1044, class ff0000, IRQ 2), block in slot 3 (0x1042, class 018000, IRQ 3)" \
-	t_dev_has devices "GUEST-PCI: 0000:00:02.0 0x1af4 0x1044 0xff0000 irq 2" \
-	"GUEST-PCI: 0000:00:03.0 0x1af4 0x1042 0x018000 irq 3"
-check "devices: guest /dev/vda is 4 MiB (8192 sectors), serial disk.img (GET_ID), write-back cache (FLUSH)" \
-	t_dev_has devices "GUEST-VDA-CACHE: write back" "GUEST-VDA: 4194304 bytes, 8192 sectors" "GUEST-VDA-SERIAL: disk.img"
-check "devices: the guest reads the text the host wrote in sector 0" t_dev_read_text
-check "devices: the guest reads the host's 1 MiB of random bytes intact (md5)" t_dev_read_md5
-check "devices: the guest's text at sector 6144 is in the image file after it powers off" t_dev_wrote_text
-check "devices: the guest's write to the last sector (8191) is in the image file" t_dev_wrote_last
-check "devices: the guest's 1 MiB at 2 MiB is in the image file intact (md5)" t_dev_wrote_md5
-check "devices: the image file keeps its size (no write past the end) and the host's sector 0" t_dev_image_kept
-check "devices: guest hw_random uses virtio_rng.0" t_dev_has devices "GUEST-RNG-CURRENT: virtio_rng.0"
-check "devices: guest reads 64 bytes from /dev/hwrng, and two reads differ" \
-	t_dev_has devices "GUEST-RNG-BYTES: 64" "GUEST-RNG-DIFFERS"
-check "devices: no warnings, I/O errors or driver errors in the guest's output" t_dev_clean
-check "devices: blk.elf: PCI identity, features, capacity and seg_max of the disk" \
-	t_dev_exit blk "virtio block: identity, features and config ok" "GET_ID: small.img"
-check "devices: blk.elf: reads and writes past the end or of part of a sector get IOERR" \
-	t_dev_has blk "writes past the end or of part of a sector: IOERR" "reads past the end: IOERR"
-check "devices: blk.elf: unknown request types get UNSUPP and their buffer is untouched" \
-	t_dev_has blk "unknown request types: UNSUPP, buffer untouched"
-check "devices: blk.elf: a write and a flush; the image has the write, its size and last sector are kept" t_dev_blk_image
 t_dev_blk_ro() {
 	t_dev_exit blk-ro "read-only disk: F_RO offered, read ok, write IOERR, flush ok" || return 1
 	t_dev_serial | grep -qx "=== small-ro-unchanged" ||
-		{ echo "the read-only image changed; serial log: $T_STATE/devices.serial"; return 1; }
+		{ echo "the read-only image changed; serial log: $t_dev_serial_f"; return 1; }
 	echo "the image is unchanged"
 }
 
@@ -199,14 +174,14 @@ t_dev_killed() {
 	shift
 	rc=$(t_dev_serial | sed -n "s/^=== case $name rc=//p")
 	t_dev_case "$name" | tail -n 60
-	[[ $rc == 137 ]] || { echo "launcher exit status '${rc:-none}', wanted 137 (killed); serial log: $T_STATE/devices.serial"; return 1; }
+	[[ $rc == 137 ]] || { echo "launcher exit status '${rc:-none}', wanted 137 (killed); serial log: $t_dev_serial_f"; return 1; }
 	t_dev_has "$name" "$@"
 }
 
 t_dev_shell_ro() {
 	t_dev_killed shell "GUEST-VDB-RO: 1" "GUEST-VDB-READ: LGUEST-READ-ONLY-DISK" "GUEST-VDB-WRITE: refused" || return 1
 	t_dev_serial | grep -qx "=== ro-unchanged" ||
-		{ echo "the read-only image changed; serial log: $T_STATE/devices.serial"; return 1; }
+		{ echo "the read-only image changed; serial log: $t_dev_serial_f"; return 1; }
 	echo "the image is unchanged"
 }
 
@@ -216,13 +191,48 @@ t_dev_flush_kill() {
 	t_dev_same "guest synced md5, image md5 after SIGKILL" "$synced" "$(t_dev_value flush-md5)"
 }
 
-check "devices: blk.elf: a read-only disk (--block=FILE,ro) offers F_RO, reads, gets IOERR for a write; the image is unchanged" \
-	t_dev_blk_ro
-check "devices: commands fed on the launcher's stdin (a fifo) reach a guest shell on hvc0 and its output comes back" \
-	t_dev_killed shell "GUEST-SHELL-READY" "GUEST-SUM: 42"
-check "devices: the guest sees --block=FILE,ro as read-only (/sys/block/vdb/ro), reads it, cannot write it; the image is unchanged" \
-	t_dev_shell_ro
-check "devices: what the guest fsynced is in the image file after the launcher is killed with SIGKILL" \
-	t_dev_flush_kill
-check "devices: rmmod lg succeeds after the guests" t_dev_rmmod
-unset t_dev_run
+# t_dev_checks VARIANT: one QEMU boot of the VARIANT kernel (guest for
+# 2-level page tables, guest+pae for PAE) and the checks on what its
+# guests did.
+t_dev_checks() {
+	t_dev_v=$1 t_dev_serial_f=$T_STATE/devices-$1.serial t_dev_l=''
+	[[ $1 == *+pae ]] && t_dev_l=' (PAE)'
+	check "devices$t_dev_l: host boots and runs a guest with --rng --block=/tmp/disk.img" t_dev_boot
+	check "devices$t_dev_l: the guest powers off (launcher exit 0) after its device checks" \
+		t_dev_exit devices "LGTEST-RESULT: 0" "GUEST-DEVICES-DONE"
+	check "devices$t_dev_l: guest PCI: rng in slot 2 (0x1044, class ff0000, IRQ 2), block in slot 3 (0x1042, class 018000, IRQ 3)" \
+		t_dev_has devices "GUEST-PCI: 0000:00:02.0 0x1af4 0x1044 0xff0000 irq 2" \
+		"GUEST-PCI: 0000:00:03.0 0x1af4 0x1042 0x018000 irq 3"
+	check "devices$t_dev_l: guest /dev/vda is 4 MiB (8192 sectors), serial disk.img (GET_ID), write-back cache (FLUSH)" \
+		t_dev_has devices "GUEST-VDA-CACHE: write back" "GUEST-VDA: 4194304 bytes, 8192 sectors" "GUEST-VDA-SERIAL: disk.img"
+	check "devices$t_dev_l: the guest reads the text the host wrote in sector 0" t_dev_read_text
+	check "devices$t_dev_l: the guest reads the host's 1 MiB of random bytes intact (md5)" t_dev_read_md5
+	check "devices$t_dev_l: the guest's text at sector 6144 is in the image file after it powers off" t_dev_wrote_text
+	check "devices$t_dev_l: the guest's write to the last sector (8191) is in the image file" t_dev_wrote_last
+	check "devices$t_dev_l: the guest's 1 MiB at 2 MiB is in the image file intact (md5)" t_dev_wrote_md5
+	check "devices$t_dev_l: the image file keeps its size (no write past the end) and the host's sector 0" t_dev_image_kept
+	check "devices$t_dev_l: guest hw_random uses virtio_rng.0" t_dev_has devices "GUEST-RNG-CURRENT: virtio_rng.0"
+	check "devices$t_dev_l: guest reads 64 bytes from /dev/hwrng, and two reads differ" \
+		t_dev_has devices "GUEST-RNG-BYTES: 64" "GUEST-RNG-DIFFERS"
+	check "devices$t_dev_l: no warnings, I/O errors or driver errors in the guest's output" t_dev_clean
+	check "devices$t_dev_l: blk.elf: PCI identity, features, capacity and seg_max of the disk" \
+		t_dev_exit blk "virtio block: identity, features and config ok" "GET_ID: small.img"
+	check "devices$t_dev_l: blk.elf: reads and writes past the end or of part of a sector get IOERR" \
+		t_dev_has blk "writes past the end or of part of a sector: IOERR" "reads past the end: IOERR"
+	check "devices$t_dev_l: blk.elf: unknown request types get UNSUPP and their buffer is untouched" \
+		t_dev_has blk "unknown request types: UNSUPP, buffer untouched"
+	check "devices$t_dev_l: blk.elf: a write and a flush; the image has the write, its size and last sector are kept" t_dev_blk_image
+	check "devices$t_dev_l: blk.elf: a read-only disk (--block=FILE,ro) offers F_RO, reads, gets IOERR for a write; the image is unchanged" \
+		t_dev_blk_ro
+	check "devices$t_dev_l: commands fed on the launcher's stdin (a fifo) reach a guest shell on hvc0 and its output comes back" \
+		t_dev_killed shell "GUEST-SHELL-READY" "GUEST-SUM: 42"
+	check "devices$t_dev_l: the guest sees --block=FILE,ro as read-only (/sys/block/vdb/ro), reads it, cannot write it; the image is unchanged" \
+		t_dev_shell_ro
+	check "devices$t_dev_l: what the guest fsynced is in the image file after the launcher is killed with SIGKILL" \
+		t_dev_flush_kill
+	check "devices$t_dev_l: rmmod lg succeeds after the guests" t_dev_rmmod
+}
+
+t_dev_checks guest
+t_dev_checks guest+pae
+unset t_dev_run t_dev_v t_dev_serial_f t_dev_l

@@ -10,7 +10,6 @@
 # boot read the serial log.
 
 t_net_run=$T_STATE/net-run
-t_net_serial_log=$T_STATE/net.serial
 
 t_net_prepare() {
 	local out=$t_net_run
@@ -25,8 +24,8 @@ t_net_prepare() {
 t_net_boot() {
 	local bz build rc=0
 	[[ -f $t_net_run/net.cpio.gz ]] || { echo "nothing built: see the first check"; return 1; }
-	bz=$(t_bzimage guest) || return 1
-	build=$(<"$T_STATE/guest.out")
+	bz=$(t_bzimage "$t_net_v") || return 1
+	build=$(<"$T_STATE/$t_net_v.out")
 	"$LG_REPO/scripts/boot" "$bz" --quiet --cpu max --timeout 900 \
 		--log "$t_net_serial_log" --script "$LG_REPO/tests/guest/net-host.sh" \
 		--add "$build/drivers/lguest/lg.ko:/lg/lg.ko" --add "$t_net_run/launcher/lguest:/lg/lguest" \
@@ -86,7 +85,7 @@ t_net_exit() { t_serial_case "$t_net_serial_log" "$1" 0 "LGTEST-RESULT: 0" "GUES
 t_net_rate() {
 	local secs
 	secs=$(awk -v a="$3" -v b="$4" 'BEGIN { printf "%.2f", b - a }')
-	t_note "$1: $2 bytes in $secs s ($(awk -v n="$2" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0) ? n / s / 1024 : 0 }') KiB/s)"
+	t_note "$1$t_net_l: $2 bytes in $secs s ($(awk -v n="$2" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0) ? n / s / 1024 : 0 }') KiB/s)"
 }
 
 t_net_h2g() {
@@ -190,42 +189,52 @@ t_net_macs() {
 t_net_rmmod() { t_net_serial | grep -x "=== rmmod rc=0"; }
 
 check "net: launcher and the guest initramfs build (no warnings)" t_net_prepare
-check "net: host boots and runs the --tunnet cases under lg.ko" t_net_boot
-check "net: --tunnet=10.0.2.300: exit 2, 'not an IPv4 address', no tap left" \
-	t_net_setup_error bad-addr "--tunnet=10.0.2.300: '10.0.2.300' is not an IPv4 address; give --tunnet=IPADDR[:MAC]"
-check "net: --tunnet with a 5-byte MAC: exit 2, 'not a MAC address', no tap left" \
-	t_net_setup_error bad-mac "'52:54:00:12:34' is not a MAC address; give six hex pairs"
-check "net: --tunnet=bridge:nobr0 (no such bridge): exit 2 with the fix, no tap left" \
-	t_net_setup_error no-bridge "--tunnet=bridge:nobr0: there is no bridge nobr0 in this host; create it first (ip link add nobr0 type bridge"
-check "net: --tunnet=bridge:lo (not a bridge): exit 2 naming it, no tap left" \
-	t_net_setup_error not-bridge "--tunnet=bridge:lo: lo is not a bridge; name a bridge"
-check "net: a good --tunnet and a missing kernel: exit 2, the tap it made is gone" \
-	t_net_setup_error no-kernel "/lg/no-such-bzImage"
-check "net: no /dev/net/tun: exit 2 naming it, the cause and the fix" \
-	t_net_setup_error no-tun "--tunnet=10.0.2.1: /dev/net/tun: No such file or directory; the host needs the tun driver"
-check "net: the guest on --tunnet=10.0.2.1 powers off (launcher exit 0) after its network work" t_net_exit net
-check "net: the launcher names tap0, which has 10.0.2.1/24 in the host" t_net_tap_addr
-check "net: the guest's eth0 has the MAC given (F_MAC) and 10.0.2.2/24; the host sees that MAC" t_net_mac
-check "net: guest PCI: the NIC in slot 2 (0x1041, class 020000, IRQ 2)" \
-	t_serial_case "$t_net_serial_log" net 0 "GUEST-PCI: 0000:00:02.0 0x1af4 0x1041 0x020000 irq 2"
-check "net: F_MAC offered with a MAC, not without one (the bridged guest)" t_net_macs
-check "net: the guest negotiates CSUM, TSO4 both ways, MRG_RXBUF; its tap carries frames bigger than the MTU both ways" t_net_offloads
-check "net: the guest pings the host: 3 of 3 replies" \
-	t_serial_case "$t_net_serial_log" net 0 "GUEST-PING-HOST: 3 packets transmitted, 3 packets received"
-check "net: the host pings the guest: 3 of 3 replies" \
-	t_net_same "host's pings" "3 packets transmitted, 3 packets received, 0% packet loss" "$(t_net_value host-ping-guest)"
-check "net: 4 MiB host -> guest over TCP (nc) arrive intact (md5)" t_net_h2g
-check "net: 4 MiB guest -> host over TCP (nc) arrive intact (md5)" t_net_g2h
-check "net: the tap is gone when the guest has powered off" t_net_no_tap net
-check "net: two guests at once: the disk guest ran inside the bridged guest's run, exit 0, its data on disk" t_net_block
-check "net: two guests at once: the bridged guest exits 0, its tap is br0's one port" t_net_bridge
-check "net: the bridged guest's launcher runs as --user=2000 after making its taps, offloads still negotiated" t_net_bridge_user
-check "net: through bridge br0, the guest pings the host and the host pings the guest" t_net_bridge_ping
-check "net: a second --tunnet: the bridged guest's eth1 (slot 3, IRQ 3) pings the host on tap1" \
-	t_serial_case "$t_net_serial_log" bridge 0 "GUEST-PCI: 0000:00:03.0 0x1af4 0x1041 0x020000 irq 3" \
-	"GUEST-eth1: 10.0.4.2/24" "GUEST-PING-PEER2: 3 packets transmitted, 3 packets received" \
-	"--tunnet=10.0.4.1: the guest's network is tap1, host end 10.0.4.1/24"
-check "net: no tap left after the bridged guest" t_net_no_tap bridge
-check "net: no warnings or driver errors in the guests' output" t_net_clean
-check "net: rmmod lg succeeds after the guests" t_net_rmmod
-unset t_net_run t_net_serial_log
+
+# t_net_checks VARIANT: one QEMU boot of the VARIANT kernel (guest for
+# 2-level page tables, guest+pae for PAE) and the checks on its guests.
+t_net_checks() {
+	t_net_v=$1 t_net_serial_log=$T_STATE/net-$1.serial t_net_l=''
+	[[ $1 == *+pae ]] && t_net_l=' (PAE)'
+	check "net$t_net_l: host boots and runs the --tunnet cases under lg.ko" t_net_boot
+	check "net$t_net_l: --tunnet=10.0.2.300: exit 2, 'not an IPv4 address', no tap left" \
+		t_net_setup_error bad-addr "--tunnet=10.0.2.300: '10.0.2.300' is not an IPv4 address; give --tunnet=IPADDR[:MAC]"
+	check "net$t_net_l: --tunnet with a 5-byte MAC: exit 2, 'not a MAC address', no tap left" \
+		t_net_setup_error bad-mac "'52:54:00:12:34' is not a MAC address; give six hex pairs"
+	check "net$t_net_l: --tunnet=bridge:nobr0 (no such bridge): exit 2 with the fix, no tap left" \
+		t_net_setup_error no-bridge "--tunnet=bridge:nobr0: there is no bridge nobr0 in this host; create it first (ip link add nobr0 type bridge"
+	check "net$t_net_l: --tunnet=bridge:lo (not a bridge): exit 2 naming it, no tap left" \
+		t_net_setup_error not-bridge "--tunnet=bridge:lo: lo is not a bridge; name a bridge"
+	check "net$t_net_l: a good --tunnet and a missing kernel: exit 2, the tap it made is gone" \
+		t_net_setup_error no-kernel "/lg/no-such-bzImage"
+	check "net$t_net_l: no /dev/net/tun: exit 2 naming it, the cause and the fix" \
+		t_net_setup_error no-tun "--tunnet=10.0.2.1: /dev/net/tun: No such file or directory; the host needs the tun driver"
+	check "net$t_net_l: the guest on --tunnet=10.0.2.1 powers off (launcher exit 0) after its network work" t_net_exit net
+	check "net$t_net_l: the launcher names tap0, which has 10.0.2.1/24 in the host" t_net_tap_addr
+	check "net$t_net_l: the guest's eth0 has the MAC given (F_MAC) and 10.0.2.2/24; the host sees that MAC" t_net_mac
+	check "net$t_net_l: guest PCI: the NIC in slot 2 (0x1041, class 020000, IRQ 2)" \
+		t_serial_case "$t_net_serial_log" net 0 "GUEST-PCI: 0000:00:02.0 0x1af4 0x1041 0x020000 irq 2"
+	check "net$t_net_l: F_MAC offered with a MAC, not without one (the bridged guest)" t_net_macs
+	check "net$t_net_l: the guest negotiates CSUM, TSO4 both ways, MRG_RXBUF; its tap carries frames bigger than the MTU both ways" t_net_offloads
+	check "net$t_net_l: the guest pings the host: 3 of 3 replies" \
+		t_serial_case "$t_net_serial_log" net 0 "GUEST-PING-HOST: 3 packets transmitted, 3 packets received"
+	check "net$t_net_l: the host pings the guest: 3 of 3 replies" \
+		t_net_same "host's pings" "3 packets transmitted, 3 packets received, 0% packet loss" "$(t_net_value host-ping-guest)"
+	check "net$t_net_l: 4 MiB host -> guest over TCP (nc) arrive intact (md5)" t_net_h2g
+	check "net$t_net_l: 4 MiB guest -> host over TCP (nc) arrive intact (md5)" t_net_g2h
+	check "net$t_net_l: the tap is gone when the guest has powered off" t_net_no_tap net
+	check "net$t_net_l: two guests at once: the disk guest ran inside the bridged guest's run, exit 0, its data on disk" t_net_block
+	check "net$t_net_l: two guests at once: the bridged guest exits 0, its tap is br0's one port" t_net_bridge
+	check "net$t_net_l: the bridged guest's launcher runs as --user=2000 after making its taps, offloads still negotiated" t_net_bridge_user
+	check "net$t_net_l: through bridge br0, the guest pings the host and the host pings the guest" t_net_bridge_ping
+	check "net$t_net_l: a second --tunnet: the bridged guest's eth1 (slot 3, IRQ 3) pings the host on tap1" \
+		t_serial_case "$t_net_serial_log" bridge 0 "GUEST-PCI: 0000:00:03.0 0x1af4 0x1041 0x020000 irq 3" \
+		"GUEST-eth1: 10.0.4.2/24" "GUEST-PING-PEER2: 3 packets transmitted, 3 packets received" \
+		"--tunnet=10.0.4.1: the guest's network is tap1, host end 10.0.4.1/24"
+	check "net$t_net_l: no tap left after the bridged guest" t_net_no_tap bridge
+	check "net$t_net_l: no warnings or driver errors in the guests' output" t_net_clean
+	check "net$t_net_l: rmmod lg succeeds after the guests" t_net_rmmod
+}
+
+t_net_checks guest
+t_net_checks guest+pae
+unset t_net_run t_net_v t_net_serial_log t_net_l
