@@ -49,10 +49,10 @@ echo "=== image-last $(sector 8191)"
 echo "=== image-md5-2m $(dd if=$D bs=1M skip=2 count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
 
 # The ext2 image (made on the test machine, see tests/65-devices.sh):
-# the state in its superblock (1: the guest unmounted it cleanly), what a
-# loop mount shows of the guest's and the host's files, and the image
-# itself, gzipped, in hex (no base64: it could spell "Oops"), for e2fsck
-# on the test machine.
+# the state in its superblock (s_state, 58 bytes into the superblock at
+# 1024; 1: the guest unmounted it cleanly), what a loop mount shows of
+# the guest's and the host's files, and the image itself, gzipped, in
+# hex (no base64: it could spell "Oops"), for e2fsck on the test machine.
 echo "=== ext2-state $(dd if=$E bs=1 skip=1082 count=2 2>/dev/null | od -An -tu2 | tr -d ' ')"
 mkdir -p /mnt
 if mount -t ext2 -o loop,ro $E /mnt; then
