@@ -3,20 +3,21 @@
  * lguest: run a Linux kernel as a process, on a host with lg.ko loaded.
  *
  *	lguest [--initrd=FILE] [--block=FILE[,ro]]... [--rng]
+ *	       [--tunnet=IPADDR[:MAC]|--tunnet=bridge:NAME[:MAC]]...
  *	       [--user=USER] [--group=GROUP] [--chroot=DIR]
  *	       [--restart=exit|exec] [--verbose] MEM_MB KERNEL [ARGS...]
  *
  * We give the guest an anonymous mapping as its physical memory, put the
  * kernel and its boot data in it (boot.c), add the devices (the console,
- * then those the options ask for: block.c, rng.c), then hand it all to
- * the host with LHREQ_INITIALIZE on /dev/lguest, and drop root if asked
- * (privs.c).  From then on this thread runs the guest: each pread() on
- * /dev/lguest runs it until it does something only we can do, namely port I/O (trap
- * 13: the guest's PCI configuration accesses) or a touch of the device
- * window above its RAM (trap 14: the virtio registers).  We decode that
- * instruction, do what it asked, step the guest's eip past it and go
- * round again.  The guest's death ends the loop: its reason says how we
- * exit, and scripts can rely on the status:
+ * then those the options ask for: block.c, net.c, rng.c), then hand it
+ * all to the host with LHREQ_INITIALIZE on /dev/lguest, and drop root if
+ * asked (privs.c).  From then on this thread runs the guest: each pread()
+ * on /dev/lguest runs it until it does something only we can do, namely
+ * port I/O (trap 13: the guest's PCI configuration accesses) or a touch
+ * of the device window above its RAM (trap 14: the virtio registers).  We
+ * decode that instruction, do what it asked, step the guest's eip past it
+ * and go round again.  The guest's death ends the loop: its reason says
+ * how we exit, and scripts can rely on the status:
  *
  *	0	the guest powered off (LHCALL_SHUTDOWN, reason "Power down")
  *	2	bad usage or setup: a message names the file, the cause, the fix
@@ -510,8 +511,8 @@ static void usage(FILE *f)
 "MEM_MB MiB of memory (%u to %u) and a virtio console on our stdin and stdout.\n"
 "The host must have lg.ko loaded (/dev/lguest).  The kernel arguments become\n"
 "its command line.  Options come before MEM_MB, and take values as --opt=VALUE.\n"
-"The console is PCI slot 1 (IRQ 1); --block and --rng devices follow in the\n"
-"order given, in slots (and IRQs) 2, 3 and so on.\n"
+"The console is PCI slot 1 (IRQ 1); --block, --tunnet and --rng devices follow\n"
+"in the order given, in slots (and IRQs) 2, 3 and so on.\n"
 "\n"
 "When stdin is a terminal it is put in raw mode while the guest runs (line\n"
 "editing, echo and ^C are the guest's) and restored when lguest exits; three\n"
@@ -524,6 +525,14 @@ static void usage(FILE *f)
 "                        disk is read-only (-v says so)\n"
 "  --block=FILE,ro       the same, read-only: the guest sees a read-only disk\n"
 "                        and its writes fail; FILE is opened read-only\n"
+"  --tunnet=IPADDR[:MAC] a virtio NIC whose other end is a new tap device in\n"
+"                        this host (tap0, tap1...), with the IPv4 address\n"
+"                        IPADDR/24 and up; the guest takes another address\n"
+"                        in that /24.  MAC (52:54:00:12:34:56) is the guest's\n"
+"                        (default: the guest makes one up); repeatable\n"
+"  --tunnet=bridge:NAME[:MAC]\n"
+"                        the same, but the tap joins the existing bridge NAME\n"
+"                        (and is up, with no address)\n"
 "  --rng                 a virtio entropy device fed from /dev/urandom\n"
 "                        (the guest's /dev/hwrng)\n"
 "  --user=USER           once the files above and /dev/lguest are open, run as\n"
@@ -661,7 +670,7 @@ static void fatal_signal(int sig)
 
 /* The devices the options ask for, in the order given. */
 struct device_arg {
-	enum { DEV_BLOCK, DEV_RNG } kind;
+	enum { DEV_BLOCK, DEV_NET, DEV_RNG } kind;
 	const char *arg;
 };
 
@@ -672,6 +681,8 @@ static void add_devices(const struct device_arg *d, int n)
 	for (i = 0; i < n; i++) {
 		if (d[i].kind == DEV_BLOCK)
 			block_setup(d[i].arg);
+		else if (d[i].kind == DEV_NET)
+			net_setup(d[i].arg);
 		else
 			rng_setup();
 	}
@@ -707,6 +718,11 @@ int main(int argc, char *argv[])
 			devs[ndevs++].arg = a + 8;
 		} else if (!strcmp(a, "--block") || !strcmp(a, "--block=")) {
 			usage_error("%s needs a disk image, as --block=FILE", a);
+		} else if (!strncmp(a, "--tunnet=", 9) && a[9]) {
+			devs[ndevs].kind = DEV_NET;
+			devs[ndevs++].arg = a + 2;
+		} else if (!strcmp(a, "--tunnet") || !strcmp(a, "--tunnet=")) {
+			usage_error("%s needs the host end, as --tunnet=IPADDR[:MAC] or --tunnet=bridge:NAME[:MAC]", a);
 		} else if (!strcmp(a, "--rng")) {
 			devs[ndevs++].kind = DEV_RNG;
 		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {

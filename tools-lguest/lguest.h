@@ -6,8 +6,8 @@
  * boot.c puts the kernel and its boot data into guest memory, pci.c is
  * the PCI bus the guest probes and the virtio-PCI registers of each
  * device, virtio.c walks the virtqueues, console.c is the one device
- * every guest has, and block.c and rng.c are the devices the command
- * line adds.  privs.c drops root once all of that is set up.
+ * every guest has, and block.c, net.c and rng.c are the devices the
+ * command line adds.  privs.c drops root once all of that is set up.
  */
 #ifndef LGUEST_LAUNCHER_H
 #define LGUEST_LAUNCHER_H
@@ -162,6 +162,9 @@ bool vq_has_buffer(struct virtqueue *vq);
 unsigned int vq_pop(struct virtqueue *vq, struct iovec *iov,
 		    unsigned int max, unsigned int *out, unsigned int *in);
 void vq_push(struct virtqueue *vq, unsigned int head, uint32_t len);
+/* n used entries at once: the driver sees all of them or none. */
+void vq_push_n(struct virtqueue *vq, const uint16_t *heads,
+	       const uint32_t *lens, unsigned int n);
 void vq_interrupt(struct virtqueue *vq);
 
 /* console.c */
@@ -175,6 +178,13 @@ void console_restore_tty(void);
  * arg is FILE, or FILE,ro for a read-only disk.
  */
 void block_setup(const char *arg);
+
+/*
+ * net.c: a virtio NIC whose other end is a new tap device in the host;
+ * arg is the option without its dashes, "tunnet=IPADDR[:MAC]" or
+ * "tunnet=bridge:NAME[:MAC]".
+ */
+void net_setup(const char *arg);
 
 /* rng.c: a virtio entropy source fed from /dev/urandom. */
 void rng_setup(void);

@@ -299,6 +299,23 @@ void vq_push(struct virtqueue *vq, unsigned int head, uint32_t len)
 	store16(&vq->used->idx, idx + 1);
 }
 
+/*
+ * Several used entries published at once, so that the driver sees all
+ * of them or none: a frame spread over merged receive buffers.
+ */
+void vq_push_n(struct virtqueue *vq, const uint16_t *heads,
+	       const uint32_t *lens, unsigned int n)
+{
+	uint16_t idx = vq->used->idx;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		vq->used->ring[(uint16_t)(idx + i) % vq->size].id = heads[i];
+		vq->used->ring[(uint16_t)(idx + i) % vq->size].len = lens[i];
+	}
+	store16(&vq->used->idx, idx + n);
+}
+
 void vq_interrupt(struct virtqueue *vq)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);

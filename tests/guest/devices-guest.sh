@@ -1,13 +1,16 @@
 #!/bin/sh
 # The guest's init script for tests/65-devices.sh (scripts/mkinitramfs
-# --script --poweroff), run under lguest with --rng --block=FILE: it
-# looks at both devices and prints what it finds; devices-host.sh and the
-# test on the outside judge it.
+# --script --poweroff), run under lguest with --rng --block=FILE
+# --block=ext2.img: it looks at the devices and prints what it finds;
+# devices-host.sh and the test on the outside judge it.
 #
 # The disk (4 MiB) comes from the host with a text line in sector 0 and
 # 1 MiB of random bytes at 1 MiB.  We write a line of our own in sector
 # 6144 (3 MiB), another in the last sector, and 1 MiB of random bytes at
 # 2 MiB, then sync: the host then finds them in its file.
+#
+# A second disk holds an ext2 file system made on the test machine; we
+# mount it, read the host's files, write and delete some, and unmount it.
 #
 # With lgtest.mode=shell on its command line it runs an interactive shell
 # on its console instead, which the host drives through the launcher's
@@ -59,6 +62,34 @@ if printf x | dd of=/dev/vda bs=512 seek=$((last + 1)) conv=notrunc 2>/dev/null;
 	echo "GUEST-PAST-END: accepted"
 else
 	echo "GUEST-PAST-END: refused"
+fi
+
+# The ext2 disk made on the test machine: the one whose serial is the
+# image's name.  We read the host's files, write our own (a text line
+# from the entropy device, 128 KiB of random bytes in a new directory),
+# delete one of the host's, and unmount: the host then reads them back.
+x=
+for s in /sys/block/vd*/serial; do
+	d=${s%/serial}
+	[ "$(cat "$s")" = ext2.img ] && x=/dev/${d##*/}
+done
+echo "GUEST-EXT2-DISK: ${x:-missing}"
+mkdir -p /mnt
+if [ -n "$x" ] && mount -t ext2 "$x" /mnt; then
+	echo "GUEST-EXT2-MOUNT: $(grep ' /mnt ' /proc/mounts | cut -d' ' -f1-3)"
+	echo "GUEST-EXT2-HOST-TXT: $(cat /mnt/host.txt)"
+	echo "GUEST-EXT2-HOST-MD5: $(md5sum </mnt/sub/host.bin | cut -d' ' -f1)"
+	q="LGUEST-EXT2-GUEST-$(head -c 16 /dev/hwrng | md5sum | cut -c1-16)"
+	printf '%s\n' "$q" >/mnt/guest.txt
+	echo "GUEST-EXT2-WROTE: $q"
+	dd if=/dev/urandom of=/tmp/guest.bin bs=64k count=2 2>/dev/null
+	mkdir /mnt/gdir
+	cp /tmp/guest.bin /mnt/gdir/guest.bin
+	echo "GUEST-EXT2-WROTE-MD5: $(md5sum </tmp/guest.bin | cut -d' ' -f1)"
+	rm /mnt/delete-me
+	umount /mnt && echo "GUEST-EXT2-UMOUNT: ok"
+else
+	echo "GUEST-EXT2-MOUNT: failed"
 fi
 sync
 echo "GUEST-DEVICES-DONE"

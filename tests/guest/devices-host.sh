@@ -1,9 +1,9 @@
 #!/bin/sh
 # Run in the host kernel's initramfs (scripts/boot --script) by
-# tests/65-devices.sh: lg.ko, the launcher and a guest with a virtio disk
-# and a virtio entropy device, then the launcher's test guest blk.elf,
-# which sends the requests a Linux guest never does.  The launcher's
-# output comes back as blocks,
+# tests/65-devices.sh: lg.ko, the launcher and a guest with two virtio
+# disks (one with an ext2 file system) and a virtio entropy device, then
+# the launcher's test guest blk.elf, which sends the requests a Linux
+# guest never does.  The launcher's output comes back as blocks,
 #
 #   === case NAME rc=STATUS
 #   guest| <the launcher's output>
@@ -15,6 +15,7 @@ L=/lg/lguest
 K=/lg/bzImage
 I=/lg/devices.cpio.gz
 D=/tmp/disk.img
+E=/lg/ext2.img
 
 # report NAME STATUS FILE; the guest's crash messages defused on the way,
 # so that scripts/boot does not take them for the host's.
@@ -36,7 +37,7 @@ dd if=/dev/urandom of=$D bs=1M seek=1 count=1 conv=notrunc 2>/dev/null
 echo "=== host-pattern $pattern"
 echo "=== host-md5 $(dd if=$D bs=1M skip=1 count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
 
-$L --rng --block=$D --initrd=$I 64 $K >/tmp/devices.out 2>&1
+$L --rng --block=$D --block=$E --initrd=$I 64 $K >/tmp/devices.out 2>&1
 report devices $? /tmp/devices.out
 
 # What the guest left in the image (see devices-guest.sh for where).
@@ -46,6 +47,27 @@ echo "=== image-sector0 $(sector 0)"
 echo "=== image-sector6144 $(sector 6144)"
 echo "=== image-last $(sector 8191)"
 echo "=== image-md5-2m $(dd if=$D bs=1M skip=2 count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
+
+# The ext2 image (made on the test machine, see tests/65-devices.sh):
+# the state in its superblock (s_state, 58 bytes into the superblock at
+# 1024; 1: the guest unmounted it cleanly), what a loop mount shows of
+# the guest's and the host's files, and the image itself, gzipped, in
+# hex (no base64: it could spell "Oops"), for e2fsck on the test machine.
+echo "=== ext2-state $(dd if=$E bs=1 skip=1082 count=2 2>/dev/null | od -An -tu2 | tr -d ' ')"
+mkdir -p /mnt
+if mount -t ext2 -o loop,ro $E /mnt; then
+	echo "=== ext2-guest-txt $(cat /mnt/guest.txt)"
+	echo "=== ext2-guest-md5 $(md5sum </mnt/gdir/guest.bin | cut -d' ' -f1)"
+	echo "=== ext2-host-txt $(cat /mnt/host.txt)"
+	echo "=== ext2-host-md5 $(md5sum </mnt/sub/host.bin | cut -d' ' -f1)"
+	echo "=== ext2-files $(cd /mnt && find . ! -name . ! -name lost+found | sort | tr '\n' ' ')"
+	umount /mnt
+else
+	echo "=== ext2-mount failed"
+fi
+echo "=== ext2-image-begin"
+gzip -c $E | hexdump -v -e '64/1 "%02x" "\n"'
+echo "=== ext2-image-end"
 
 # The edges: an image of 8 sectors, sector i all 'A' + i.  blk.elf
 # writes 'Z's to sector 0 and tries to write past the end.
