@@ -141,8 +141,11 @@ t_guest_figure() {
 
 # NX in the guest: a PAE guest on a CPU with NX says it is active, and
 # keeps code out of a page without PROT_EXEC exactly when the same kernel
-# does natively on this CPU (QEMU's TCG may not enforce it for user
-# pages: the note says what happened); a 2-level guest has no NX at all.
+# does natively on this CPU; a 2-level guest has no NX at all.  (6.12's
+# own 32-bit PAE kernel gives user pages no NX: vm_get_page_prot() keeps
+# the protection bits in an unsigned long, which drops bit 63.  So both
+# say "not enforced" today; the selftests' nx case checks that lg.ko
+# honours NX in a guest's PTEs.)
 t_guest_nx() {
 	local host guest
 	host=$(tr -d '\r' <"$T_STATE/$1.serial" | sed -n 's/^=== host-nx nxprobe: //p' | t_first '')
