@@ -101,25 +101,15 @@ t_dev_boot() {
 	echo "serial log: $t_dev_serial_f"
 }
 
-# The serial log, without carriage returns.  Read it to the end (grep -x
-# >/dev/null, not grep -q): a reader that stops at the first match leaves
-# tr to die of SIGPIPE on a long log, and pipefail fails the check.
-t_dev_serial() {
-	[[ -f $t_dev_serial_f ]] || { echo "no serial log: see the boot check" >&2; return 1; }
-	tr -d '\r' <"$t_dev_serial_f"
-}
+# The serial log and its parts (tests/lib.sh).
+t_dev_serial() { t_serial_text "$t_dev_serial_f"; }
 
 # t_dev_value NAME: the value of the host's "=== NAME VALUE" line.
-t_dev_value() { t_dev_serial | sed -n "s/^=== $1 //p" | awk 'NR == 1'; }
+t_dev_value() { t_serial_value "$t_dev_serial_f" "$1"; }
 
 # t_dev_case NAME: the launcher's output in case NAME (devices: the Linux
 # guest; blk: blk.elf), without the "guest| " prefix.
-t_dev_case() {
-	t_dev_serial | awk -v n="$1" '
-		index($0, "=== case " n " rc=") == 1 { p = 1; next }
-		$0 == "=== end " n { p = 0 }
-		p { sub(/^guest\| /, ""); print }'
-}
+t_dev_case() { t_serial_output "$t_dev_serial_f" "$1"; }
 
 # t_dev_guest KEY: the Linux guest's "KEY: VALUE" line (its first), as VALUE.
 t_dev_guest() { t_dev_case devices | sed -n "s/^$1: //p" | awk 'NR == 1'; }

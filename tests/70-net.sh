@@ -35,21 +35,13 @@ t_net_boot() {
 	echo "serial log: $t_net_serial_log"
 }
 
-t_net_serial() {
-	[[ -f $t_net_serial_log ]] || { echo "no serial log: see the boot check" >&2; return 1; }
-	tr -d '\r' <"$t_net_serial_log"
-}
+t_net_serial() { t_serial_text "$t_net_serial_log"; }
 
 # t_net_value NAME: the value of the host's "=== NAME VALUE" line.
-t_net_value() { t_net_serial | sed -n "s/^=== $1 //p" | awk 'NR == 1 { sub(/ +$/, ""); print }'; }
+t_net_value() { t_serial_value "$t_net_serial_log" "$1"; }
 
 # t_net_case NAME: the launcher's output in case NAME, without "guest| ".
-t_net_case() {
-	t_net_serial | awk -v n="$1" '
-		index($0, "=== case " n " rc=") == 1 { p = 1; next }
-		$0 == "=== end " n { p = 0 }
-		p { sub(/^guest\| /, ""); print }'
-}
+t_net_case() { t_serial_output "$t_net_serial_log" "$1"; }
 
 # t_net_guest CASE KEY: the guest's first "KEY: VALUE" line in CASE, as VALUE.
 t_net_guest() { t_net_case "$1" | sed -n "s/^$2: //p" | awk 'NR == 1'; }

@@ -141,6 +141,31 @@ t_launcher_build_into() {
 	fi
 }
 
+# The serial logs of the QEMU boots, as the tests read them.  Each reader
+# reads the whole log: one that stopped at the first match would leave tr
+# to die of SIGPIPE on a long log, and pipefail would fail the check.
+#
+# t_serial_text FILE: the log without carriage returns.
+t_serial_text() {
+	[[ -f $1 ]] || { echo "no serial log $1: see the boot check" >&2; return 1; }
+	tr -d '\r' <"$1"
+}
+
+# t_serial_value FILE NAME: the value of the first "=== NAME VALUE" line.
+t_serial_value() {
+	t_serial_text "$1" | sed -n "s/^=== $2 //p" | awk 'NR == 1 { sub(/ +$/, ""); print }'
+}
+
+# t_serial_output FILE NAME: the launcher's output in case NAME (between
+# "=== case NAME rc=N" and "=== end NAME"), without the "guest| " prefix.
+t_serial_output() {
+	t_serial_text "$1" | awk -v n="$2" '
+		index($0, "=== case " n " rc=") == 1 { p = 1; next }
+		$0 == "=== end " n { p = 0 }
+		p { sub(/^guest\| /, ""); print }'
+}
+
+
 # t_serial_case SERIAL NAME STATUS TEXT...: in a QEMU run's serial log,
 # the block "=== case NAME rc=STATUS" ... "=== end NAME" exists, with
 # that status, and has every TEXT.
