@@ -148,8 +148,9 @@ t_guest_figure() {
 # honours NX in a guest's PTEs.)
 t_guest_nx() {
 	local host guest
-	host=$(tr -d '\r' <"$T_STATE/$1.serial" | sed -n 's/^=== host-nx nxprobe: //p' | t_first '')
-	guest=$(tr -d '\r' <"$T_STATE/$1.serial" | sed -n 's/^guest| GUEST-NX: nxprobe: //p' | t_first '')
+	host=$(t_serial_value "$T_STATE/$1.serial" host-nx)
+	host=${host#nxprobe: }
+	guest=$(t_serial_text "$T_STATE/$1.serial" | sed -n 's/^guest| GUEST-NX: nxprobe: //p' | t_first '')
 	echo "a page without PROT_EXEC: natively '$host', in the guest '$guest'"
 	t_note "$(t_guest_label "$1"): NX natively '$host', in the guest '$guest'"
 	[[ -n $host && -n $guest ]] || { echo "no nxprobe result; serial log: $T_STATE/$1.serial"; return 1; }

@@ -134,14 +134,7 @@ t_dev_same() {
 
 # t_dev_exit CASE TEXT...: the launcher exited 0 in case CASE, which
 # printed every TEXT.
-t_dev_exit() {
-	local name=$1 rc
-	shift
-	rc=$(t_dev_serial | sed -n "s/^=== case $name rc=//p")
-	t_dev_case "$name" | tail -n 60
-	[[ $rc == 0 ]] || { echo "launcher exit status '${rc:-none}', wanted 0; serial log: $t_dev_serial_f"; return 1; }
-	t_dev_has "$name" "$@"
-}
+t_dev_exit() { t_serial_case "$t_dev_serial_f" "$1" 0 "${@:2}"; }
 
 t_dev_clean() {
 	local bad
@@ -228,14 +221,7 @@ t_dev_blk_ro() {
 
 # t_dev_killed CASE TEXT...: case CASE ended by SIGKILL (137), as the
 # host meant it to, and printed every TEXT.
-t_dev_killed() {
-	local name=$1 rc
-	shift
-	rc=$(t_dev_serial | sed -n "s/^=== case $name rc=//p")
-	t_dev_case "$name" | tail -n 60
-	[[ $rc == 137 ]] || { echo "launcher exit status '${rc:-none}', wanted 137 (killed); serial log: $t_dev_serial_f"; return 1; }
-	t_dev_has "$name" "$@"
-}
+t_dev_killed() { t_serial_case "$t_dev_serial_f" "$1" 137 "${@:2}"; }
 
 t_dev_shell_ro() {
 	t_dev_killed shell "GUEST-VDB-RO: 1" "GUEST-VDB-READ: LGUEST-READ-ONLY-DISK" "GUEST-VDB-WRITE: refused" || return 1
