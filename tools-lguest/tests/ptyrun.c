@@ -165,6 +165,15 @@ int main(int argc, char *argv[])
 		else
 			sched_yield();
 	}
+	/* What it wrote just before it exited may still be in the pty. */
+	for (;;) {
+		char buf[512];
+		ssize_t r = read(master, buf, sizeof(buf));
+
+		if (r <= 0)
+			break;
+		fwrite(buf, 1, r, stdout);
+	}
 	if (WIFSIGNALED(status))
 		printf("\nlauncher killed by signal %d\n", WTERMSIG(status));
 	else
