@@ -125,3 +125,40 @@ lg_lock() {
 	fi
 	export LG_LOCK_HELD=$$
 }
+
+# lg_git_base VERSION: a git repository of the pristine tree of VERSION,
+# one commit, made once and kept in the cache ($LGUEST_CACHE/git/VERSION).
+# Debian's top-level .gitignore ignores the whole top level, so files are
+# added with -f. Prints its path.
+lg_git_base() {
+	local version=$1 repo src
+	repo=$LGUEST_CACHE/git/$version
+	if [[ ! -f $repo/.lguest-base ]]; then
+		src=$(lg_src_dir "$version")
+		[[ -f $(dirname "$src")/.complete ]] ||
+			src=$("$LG_REPO/scripts/get-kernel" --no-deps --version "$version" --print-path) ||
+			die "no pristine tree for $version (see above)"
+		mkdir -p "$(dirname "$repo")"
+		exec 8>"$repo.lock"
+		flock 8
+		if [[ ! -f $repo/.lguest-base ]]; then
+			rm -rf "$repo" "$repo.tmp"
+			msg "making a git repository of $src (once per version, about a minute)"
+			cp -a --reflink=auto "$src" "$repo.tmp"
+			git -C "$repo.tmp" init -q
+			git -C "$repo.tmp" add -f -A .
+			git -C "$repo.tmp" -c user.name=lguest -c user.email=lguest@localhost \
+				commit -q -m "$LG_PKG $version (pristine)"
+			git -C "$repo.tmp" config gc.auto 0
+			mv "$repo.tmp" "$repo"
+			touch "$repo/.lguest-base"
+		fi
+		exec 8>&-
+	fi
+	printf '%s\n' "$repo"
+}
+
+# The options that turn a branch back into the series' patch files: mails
+# with a zero From hash, "[PATCH]" subjects, no signature, and 9-digit
+# blob abbreviations as the series has always used.
+LG_FORMAT_PATCH_OPTS=(--zero-commit --no-signature --no-numbered --abbrev=9 --stat=72 --summary --no-renames)

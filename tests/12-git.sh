@@ -2,26 +2,8 @@
 # shellcheck shell=bash
 
 # A git repository of the pristine tree, made once per version and kept
-# in the cache; each run works in a fresh worktree of it.
-t_git_base() {
-	local repo=$LGUEST_CACHE/git/$T_VERSION src
-	if [[ ! -f $repo/.lguest-base ]]; then
-		src=$(t_pristine)
-		rm -rf "$repo" "$repo.tmp"
-		mkdir -p "$(dirname "$repo")"
-		echo "making a git repository of $src (once per version)" >&2
-		cp -a --reflink=auto "$src" "$repo.tmp"
-		# Debian's .gitignore ignores the whole top level: add with -f.
-		git -C "$repo.tmp" init -q
-		git -C "$repo.tmp" add -f -A .
-		git -C "$repo.tmp" -c user.name=lguest -c user.email=lguest@localhost \
-			commit -q -m "$LG_PKG $T_VERSION (pristine)"
-		git -C "$repo.tmp" config gc.auto 0
-		mv "$repo.tmp" "$repo"
-		touch "$repo/.lguest-base"
-	fi
-	printf '%s\n' "$repo"
-}
+# in the cache (scripts/lib.sh); each run works in a fresh worktree of it.
+t_git_base() { lg_git_base "$T_VERSION"; }
 
 # The worktree is sparse: only the files the series touches are checked
 # out (the commit is still the whole pristine tree), which keeps it fast.
@@ -84,4 +66,20 @@ t_git_quiltimport() {
 	fi
 }
 check "git quiltimport takes the series (and gives the same tree as git am)" t_git_quiltimport
+
+# The series is the source of truth and round-trips through git:
+# series-to-git then git-to-series gives back the same bytes.
+t_git_roundtrip() {
+	local g=$T_STATE/roundtrip-git o=$T_STATE/roundtrip
+	rm -rf "$g" "$o"
+	mkdir -p "$o"
+	cp "$T_SDIR/series" "$o/series"
+	"$LG_REPO/scripts/series-to-git" --version "$T_VERSION" --series-dir "$T_SDIR" --sparse "$g"
+	"$LG_REPO/scripts/git-to-series" --series-dir "$o" "$g"
+	diff -u "$T_SDIR/series" "$o/series"
+	diff -r "$T_SDIR/patches" "$o/patches" -x '*.orig' || { echo "the patches changed in the round trip (above)"; return 1; }
+	echo "series and $(lg_series_patches "$T_SDIR/series" | wc -l) patches: byte-identical after series-to-git + git-to-series"
+	rm -rf "$g"
+}
+check "scripts/series-to-git + git-to-series give back the series byte for byte" t_git_roundtrip
 t_git_cleanup
