@@ -19,6 +19,8 @@ LGUEST_CACHE=${LGUEST_CACHE:-$HOME/.cache/lguest}
 LG_PKG=linux-source-6.12
 LG_PINNED=${LGUEST_PINNED:-6.12.117-1~deb12u1}
 LG_ARCH=i386
+# The release number of scripts/release ("-lgN" in the kernel's version).
+LG_RELEASE=1
 
 lg_prog=$(basename "$0")
 
