@@ -9,6 +9,11 @@
 #   skip  "what it would check" "why"    an 'ok ... # SKIP why' line
 #   note  "text"                         a '# text' diagnostic line
 #
+# A skip is not a pass: tests/run counts them apart and ends with
+# "N passed, N failed, N skipped".  A check that finds at run time that it
+# cannot check what it says (no hardware feature, say) calls t_skip WHY
+# and returns 0: its line becomes 'ok ... # SKIP WHY'.
+#
 # Inside CMD, $T_LOG is the check's log. Checks run in subshells, so they
 # share results through files in $T_STATE (see t_build for an example).
 
@@ -49,7 +54,10 @@ check() {
 	( set -e; "$@" ) >"$T_LOG" 2>&1
 	rc=$?
 	set -e
-	if ((rc == 0)); then
+	if ((rc == 0)) && [[ -f $T_LOG.skip ]]; then
+		T_SKIP=$((T_SKIP + 1))
+		printf 'ok %d - %s # SKIP %s\n' "$T_N" "$what" "$(tr '\n' ' ' <"$T_LOG.skip" | sed 's/ *$//')"
+	elif ((rc == 0)); then
 		T_PASS=$((T_PASS + 1))
 		printf 'ok %d - %s\n' "$T_N" "$what"
 	else
@@ -64,9 +72,13 @@ check() {
 }
 
 skip() {
-	T_N=$((T_N + 1)) T_SKIP=$((T_SKIP + 1)) T_PASS=$((T_PASS + 1))
+	T_N=$((T_N + 1)) T_SKIP=$((T_SKIP + 1))
 	printf 'ok %d - %s # SKIP %s\n' "$T_N" "$1" "$2"
 }
+
+# t_skip WHY: from inside a check, mark it skipped (it must still return 0;
+# a check that fails is a failure whatever it said before).
+t_skip() { printf '%s\n' "$*" >>"$T_LOG.skip"; echo "SKIP: $*"; }
 
 # t_note TEXT: from inside a check, add a diagnostic line to the output.
 t_note() { printf '%s\n' "$*" >>"$T_LOG.notes"; }
