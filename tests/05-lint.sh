@@ -1,4 +1,4 @@
-# test: the project's shell scripts pass shellcheck
+# test: the shell scripts pass shellcheck; the README lists the packages get-kernel installs
 # shellcheck shell=bash
 
 # Two kinds: scripts for this machine (bash, or what their shebang says),
@@ -26,3 +26,19 @@ else
 	skip "shellcheck: scripts/, tests/ (with tests/guest, tests/selftests), tools-lguest/tests and .ci/run are clean" \
 		"shellcheck not installed (scripts/get-kernel installs it)"
 fi
+
+# The README's package list (the indented block under "## Debian
+# packages") is scripts/get-kernel's DEPS, word for word.
+t_deps_listed() {
+	local deps readme
+	deps=$(sed -n '/^DEPS=(/,/)/p' "$LG_REPO/scripts/get-kernel" | sed -e 's/^DEPS=(//' -e 's/)$//' | xargs -n1 | sort)
+	readme=$(awk '/^## Debian packages$/ { p = 1; next } /^## / { p = 0 }
+		      p && /^    [a-z]/ { print }' "$LG_REPO/README.md" | xargs -n1 | sort)
+	[[ -n $deps ]] || { echo "no DEPS=(...) in scripts/get-kernel"; return 1; }
+	if [[ $deps != "$readme" ]]; then
+		diff <(echo "$deps") <(echo "$readme") | sed -e 's/^</only in get-kernel:/' -e 's/^>/only in the README:/' | grep '^only'
+		return 1
+	fi
+	echo "README and scripts/get-kernel list the same $(wc -l <<<"$deps") packages"
+}
+check "README's Debian packages are scripts/get-kernel's DEPS" t_deps_listed
