@@ -4,11 +4,17 @@
 echo "cpu: $(grep -m1 '^flags' /proc/cpuinfo | grep -o -w -E 'smep|smap|umip|pge|nx|pae' | tr '\n' ' ')"
 insmod /lg/lg.ko || { echo "not ok - insmod lg.ko"; exit 1; }
 if [ -d /lg/guest-pae ]; then
-	/lg/lgtest -p -d /lg/guest-pae
+	set -- -p -d /lg/guest-pae
 else
-	/lg/lgtest -d /lg/guest
+	set -- -d /lg/guest
 fi
-rc=$?
+rc=0
+# run-qemu.sh --only: these tests only.
+if [ -f /lg/only ]; then
+	# shellcheck disable=SC2046 # one name a line
+	set -- "$@" $(cat /lg/only)
+fi
+/lg/lgtest "$@" || rc=1
 grep -E 'MemFree' /proc/meminfo
 rmmod lg || { echo "not ok - rmmod lg"; rc=1; }
 dmesg | grep -i -E 'lguest|BUG|WARNING|Oops' | head -40

@@ -6,7 +6,7 @@ usage() {
 	cat <<USAGE
 Usage: tests/selftests/run-qemu.sh --bzimage BZ --module LG_KO [--pae]
                                     [--cpu MODEL] [--smp N] [--timeout S]
-                                    [-- BOOT_ARGS...]
+                                    [--only TEST,...] [-- BOOT_ARGS...]
 
 Builds lgtest and the guests (make), boots BZ in QEMU (scripts/boot) with
 them and LG_KO in the initramfs, loads lg, runs lgtest (KTAP) and unloads
@@ -21,6 +21,7 @@ lg.  Exits with scripts/boot's status: 0 when every selftest passed.
   --cpu MODEL    QEMU CPU model (default max)
   --smp N        virtual CPUs (default 1)
   --timeout S    seconds (default 180)
+  --only T,...   run only these lgtest tests (lgtest NAME...)
   -- ARGS...     passed on to scripts/boot (e.g. --quiet --log FILE)
   -h, --help     this text
 USAGE
@@ -28,7 +29,7 @@ USAGE
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-bz='' ko='' cpu=max smp=1 timeout=180 boot_args=() set=guest
+bz='' ko='' cpu=max smp=1 timeout=180 boot_args=() set=guest only=''
 while (($#)); do
 	case $1 in
 	--bzimage) bz=$2; shift ;;
@@ -37,6 +38,7 @@ while (($#)); do
 	--cpu) cpu=$2; shift ;;
 	--smp) smp=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
+	--only) only=$2; shift ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; boot_args=("$@"); break ;;
 	*) echo "run-qemu.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -51,5 +53,14 @@ adds=(--add "$ko:/lg/lg.ko" --add "$here/lgtest:/lg/lgtest")
 for g in "$here/$set"/*.elf; do
 	adds+=(--add "$g:/lg/$set/$(basename "$g")")
 done
-exec "$repo/scripts/boot" "$bz" --cpu "$cpu" --smp "$smp" --timeout "$timeout" \
-	--script "$here/in-qemu.sh" "${adds[@]}" ${boot_args[@]+"${boot_args[@]}"}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# in-qemu.sh passes the names in /lg/only to lgtest.
+if [[ -n $only ]]; then
+	tr ',' '\n' <<<"$only" >"$work/only"
+	adds+=(--add "$work/only:/lg/only")
+fi
+rc=0
+"$repo/scripts/boot" "$bz" --cpu "$cpu" --smp "$smp" --timeout "$timeout" \
+	--script "$here/in-qemu.sh" "${adds[@]}" ${boot_args[@]+"${boot_args[@]}"} || rc=$?
+exit "$rc"

@@ -3,16 +3,26 @@
  * LHCALL_LGUEST_INIT fills in the host's fields of lguest_data, and
  * LHCALL_NEW_PGTABLE switches to the guest's own page tables: the same
  * memory appears at 0 and at 0xC0000000.
+ *
+ * The high mapping starts clean: no accessed or dirty bit in its PTEs or
+ * in the entries that point at them.  The host must then do what the CPU
+ * would: set accessed on the first access, and dirty on the first write
+ * only, so a page read first is mapped read-only until it is written.
  */
 #include "guest.h"
 
 static struct pt_dir dir;
 static pteval_t ptes[1024] __attribute__((aligned(4096)));
-static volatile uint32_t magic;
+static pteval_t clean_ptes[1024] __attribute__((aligned(4096)));
+/* Reached through clean_ptes only at 0xC0000000 + its address. */
+static volatile uint32_t probe[1024] __attribute__((aligned(4096)));
+
+#define HIGH(p)		(0xC0000000u + (uint32_t)(p))
 
 void guest_main(void)
 {
-	volatile uint32_t *high;
+	uint32_t pte_addr = (uint32_t)&clean_ptes[(uint32_t)probe >> 12];
+	uint32_t pde_addr;
 	unsigned int i;
 
 	/* 0: no page-table format given, which the host accepts. */
@@ -24,18 +34,35 @@ void guest_main(void)
 	GUEST_REPORT(lguest_data.reserve_mem);
 	GUEST_REPORT(lguest_data.tsc_khz);
 
-	/* The first 4 MiB, at 0 and again at 0xC0000000. */
-	for (i = 0; i < 1024; i++)
+	/* The first 4 MiB, at 0 (used) and again at 0xC0000000 (clean). */
+	for (i = 0; i < 1024; i++) {
 		ptes[i] = (i << 12) | PTE_KERNEL;
+		clean_ptes[i] = (i << 12) | PTE_PRESENT | PTE_RW;
+	}
 	pt_map_tables(&dir, 0, ptes, 4 << 20, PTE_KERNEL);
-	pt_map_tables(&dir, 0xC0000000, ptes, 4 << 20, PTE_KERNEL);
+	pt_map_tables(&dir, 0xC0000000, clean_ptes, 4 << 20,
+		      PTE_PRESENT | PTE_RW);
+	pde_addr = (uint32_t)pt_pde(&dir, HIGH(probe));
 	hcall(LHCALL_NEW_PGTABLE, pt_top(&dir), 0, 0, 0);
 
-	magic = 0x12345678;
-	high = (volatile uint32_t *)(0xC0000000u + (uint32_t)&magic);
-	GUEST_ASSERT(*high == 0x12345678);
-	*high = 0xabcdef01;
-	GUEST_ASSERT(magic == 0xabcdef01);
-	/* The host set accessed and dirty in the guest's PTE it faulted. */
-	GUEST_ASSERT(ptes[(uint32_t)&magic >> 12] & PTE_DIRTY);
+	probe[0] = 0x12345678;
+	GUEST_ASSERT(!(peek(pte_addr) & (PTE_ACCESSED | PTE_DIRTY)));
+	GUEST_ASSERT(!(peek(pde_addr) & (PTE_ACCESSED | PTE_DIRTY)));
+
+	/* A read: accessed, not dirty, at both levels. */
+	GUEST_ASSERT(peek(HIGH(probe)) == 0x12345678);
+	GUEST_ASSERT(peek(pte_addr) & PTE_ACCESSED);
+	GUEST_ASSERT(!(peek(pte_addr) & PTE_DIRTY));
+	GUEST_ASSERT(peek(pde_addr) & PTE_ACCESSED);
+
+	/*
+	 * The first write: only if the read mapped the page read-only does
+	 * it come back to the host, which sets dirty.
+	 */
+	*(volatile uint32_t *)HIGH(probe) = 0xabcdef01;
+	GUEST_ASSERT(peek(pte_addr) & PTE_DIRTY);
+	GUEST_ASSERT(peek((uint32_t)probe) == 0xabcdef01);
+	/* The neighbouring page was never touched there. */
+	GUEST_ASSERT(!(peek(pte_addr + sizeof(pteval_t)) &
+		       (PTE_ACCESSED | PTE_DIRTY)));
 }
