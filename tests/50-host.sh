@@ -6,12 +6,16 @@
 # passed or skipped and lg unloaded.  The kernel is the host variant
 # (2-level page tables), or with "pae" the guest+pae variant, which has
 # lg.ko too and runs natively as a PAE host: then the selftest guests are
-# the PAE set.
+# the PAE set.  With "segments", tests/selftests/segments also checks the
+# segments of a spinning guest from outside (see t_segments).
 t_selftests() {
 	local cpu=$1 smp=$2 format=${3:-2level} variant=host bz out ko log=$T_LOG.serial rc=0
 	local args=()
 	if [[ $format == pae ]]; then
 		variant=guest+pae args=(--pae)
+	fi
+	if [[ ${4:-} == segments ]]; then
+		args+=(--segments "$T_STATE/segments-$format.out")
 	fi
 	bz=$(t_bzimage "$variant") || return 1
 	out=$(<"$T_STATE/$variant.out")
@@ -34,9 +38,39 @@ t_headers() {
 	echo "tests/selftests/include/linux/lguest*.h match $tree/include/uapi/linux/"
 }
 
+# The segments of lgtest's segspin guest, read from outside while it
+# spins (run-qemu.sh --segments): every code and data segment it can load
+# ends below the switcher.  This is what the seglimit selftest checks from
+# inside, and skips where the CPU ignores segment limits (QEMU's TCG).
+t_segments() {
+	local out=$T_STATE/segments-$1.out
+	[[ -f $out ]] || { echo "no $out: the selftests did not run with --segments"; return 1; }
+	cat "$out"
+	[[ $(tail -n1 "$out") == "exit 0" ]] ||
+		{ echo "tests/selftests/segments failed: see above"; return 1; }
+}
+
+# t_skips LABEL: a skip line for each selftest that skipped in the run
+# whose serial log is the last check's ($T_LOG.serial), with its reason.
+t_skips() {
+	local line n name why
+	[[ -f $T_LOG.serial ]] || return 0
+	while IFS= read -r line; do
+		n=${line%% # SKIP *} why=${line#* # SKIP }
+		name=${n#ok * - }
+		skip "lg.ko selftest $name ($1)" "$why"
+	done < <(tr -d '\r' <"$T_LOG.serial" | grep -a -E '^ok [0-9]+ - .* # SKIP ')
+}
+
 check "selftests' copies of the uapi headers match the patched tree" t_headers
-check "lg.ko selftests pass on -cpu max" t_selftests max 1
+check "lg.ko selftests pass on -cpu max" t_selftests max 1 2level segments
+t_skips "-cpu max"
+check "the segments a guest loads end below the switcher (from QEMU's monitor)" t_segments 2level
 check "lg.ko selftests pass on -cpu qemu32" t_selftests qemu32 1
+t_skips "-cpu qemu32"
 check "lg.ko selftests pass on -cpu max with two CPUs" t_selftests max 2
+t_skips "-cpu max, two CPUs"
 check "lg.ko selftests pass on a PAE host (the guest+pae kernel), -cpu max" t_selftests max 1 pae
+t_skips "PAE host, -cpu max"
 check "lg.ko selftests pass on a PAE host with two CPUs" t_selftests max 2 pae
+t_skips "PAE host, two CPUs"

@@ -9,6 +9,10 @@ else
 	set -- -d /lg/guest
 fi
 rc=0
+# run-qemu.sh --segments: a guest for tests/selftests/segments to look at.
+if [ -f /lg/segspin ]; then
+	/lg/lgtest "$@" segspin || rc=1
+fi
 # run-qemu.sh --only: these tests only.
 if [ -f /lg/only ]; then
 	# shellcheck disable=SC2046 # one name a line

@@ -28,6 +28,7 @@ enum {
 	F_2LEVEL = 1,
 	F_PAE = 2,
 	F_ALL = F_2LEVEL | F_PAE,
+	F_NAMED = 4,	/* only when named on the command line */
 };
 
 static const char *guest_dir;
@@ -738,6 +739,27 @@ static int test_seglimit(struct lgt_vm *vm)
 		    lgt_exit_str(&e, buf, sizeof(buf)));
 }
 
+/* How long segspin spins: tests/selftests/segments reads it meanwhile. */
+#define SEGSPIN_MS	15000
+
+static int test_segspin(struct lgt_vm *vm)
+{
+	struct lgt_exit_info e;
+	char buf[300];
+	uint32_t sw;
+
+	if (boot(vm, "segspin") || expect_ucall(vm, UCALL_REPORT, &sw))
+		return -1;
+	printf("# segspin: the switcher is at %#x; the guest spins with its segments loaded for %d s\n",
+	       sw, SEGSPIN_MS / 1000);
+	fflush(stdout);
+	run_for(vm, &e, SEGSPIN_MS);
+	if (e.why != LGT_ERROR || e.err != EINTR)
+		return fail("want the guest still spinning, got %s",
+			    lgt_exit_str(&e, buf, sizeof(buf)));
+	return 0;
+}
+
 /*
  * A launcher whose guest runs until it is killed: the child's pid once
  * the guest is running, or -1.
@@ -897,6 +919,7 @@ static const struct {
 	{ "user", test_user, "guest user mode: direct int $0x80, faults reflected on the kernel stack", F_ALL },
 	{ "pte_updates", test_pte_updates, "SET_PTE, SET_PGD (SET_PMD under PAE) and FLUSH_TLB update the shadow page tables", F_ALL },
 	{ "seglimit", test_seglimit, "segment limits stop guest reads of the switcher", F_ALL },
+	{ "segspin", test_segspin, "a guest spins with its segments loaded, for tests/selftests/segments", F_ALL | F_NAMED },
 	{ "pgdirs", test_pgdirs, "six page directories through four shadows: user halves apart, kernel half shared", F_ALL },
 	{ "noirq_iret", test_noirq_iret, "an interrupt at noirq_iret is taken after that iret, not nested", F_ALL },
 	{ "trap", test_trap, "LHREQ_TRAP delivers a trap to the guest's handler", F_ALL },
@@ -953,7 +976,7 @@ static int run_one(unsigned int i)
 /* Test i runs if it is for this host's format and named (or none are). */
 static int wanted(unsigned int i, int argc, char **argv)
 {
-	int j, want = !argc;
+	int j, want = !argc && !(tests[i].formats & F_NAMED);
 
 	if (!(tests[i].formats & host_format))
 		return 0;

@@ -6,7 +6,8 @@ usage() {
 	cat <<USAGE
 Usage: tests/selftests/run-qemu.sh --bzimage BZ --module LG_KO [--pae]
                                     [--cpu MODEL] [--smp N] [--timeout S]
-                                    [--only TEST,...] [-- BOOT_ARGS...]
+                                    [--segments FILE] [--only TEST,...]
+                                    [-- BOOT_ARGS...]
 
 Builds lgtest and the guests (make), boots BZ in QEMU (scripts/boot) with
 them and LG_KO in the initramfs, loads lg, runs lgtest (KTAP) and unloads
@@ -21,6 +22,11 @@ lg.  Exits with scripts/boot's status: 0 when every selftest passed.
   --cpu MODEL    QEMU CPU model (default max)
   --smp N        virtual CPUs (default 1)
   --timeout S    seconds (default 180)
+  --segments F   first run lgtest's segspin guest, and meanwhile check from
+                 outside, through QEMU's QMP monitor, that every segment it
+                 can load ends below the switcher (tests/selftests/segments);
+                 that check's output goes to F, its exit status last
+                 ("exit N").  Needs --smp 1: it reads the one CPU.
   --only T,...   run only these lgtest tests (lgtest NAME...)
   -- ARGS...     passed on to scripts/boot (e.g. --quiet --log FILE)
   -h, --help     this text
@@ -29,7 +35,7 @@ USAGE
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-bz='' ko='' cpu=max smp=1 timeout=180 boot_args=() set=guest only=''
+bz='' ko='' cpu=max smp=1 timeout=180 boot_args=() set=guest segments='' only=''
 while (($#)); do
 	case $1 in
 	--bzimage) bz=$2; shift ;;
@@ -38,6 +44,7 @@ while (($#)); do
 	--cpu) cpu=$2; shift ;;
 	--smp) smp=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
+	--segments) segments=$2; shift ;;
 	--only) only=$2; shift ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; boot_args=("$@"); break ;;
@@ -60,7 +67,22 @@ if [[ -n $only ]]; then
 	tr ',' '\n' <<<"$only" >"$work/only"
 	adds+=(--add "$work/only:/lg/only")
 fi
-rc=0
-"$repo/scripts/boot" "$bz" --cpu "$cpu" --smp "$smp" --timeout "$timeout" \
-	--script "$here/in-qemu.sh" "${adds[@]}" ${boot_args[@]+"${boot_args[@]}"} || rc=$?
+boot=("$repo/scripts/boot" "$bz" --cpu "$cpu" --smp "$smp" --timeout "$timeout"
+      --script "$here/in-qemu.sh")
+if [[ -z $segments ]]; then
+	rc=0
+	"${boot[@]}" "${adds[@]}" ${boot_args[@]+"${boot_args[@]}"} || rc=$?
+	exit "$rc"
+fi
+
+((smp == 1)) || { echo "run-qemu.sh: --segments reads one CPU: use --smp 1" >&2; exit 2; }
+# in-qemu.sh runs "lgtest segspin" first when it finds /lg/segspin.
+echo segspin >"$work/segspin"
+adds+=(--add "$work/segspin:/lg/segspin")
+"$here/segments" --qmp "$work/qmp" --timeout "$timeout" >"$segments" 2>&1 &
+checker=$!
+rc=0 crc=0
+"${boot[@]}" --qmp "$work/qmp" "${adds[@]}" ${boot_args[@]+"${boot_args[@]}"} || rc=$?
+wait "$checker" || crc=$?
+echo "exit $crc" >>"$segments"
 exit "$rc"
