@@ -7,7 +7,7 @@ t_boot() {
 	local v=$1 cpu=$2 bz log=$T_LOG.serial token
 	bz=$(t_bzimage "$v")
 	token=boot-$v-$RANDOM
-	"$LG_REPO/scripts/boot" "$bz" --quiet --cpu "$cpu" --timeout 120 --log "$log" \
+	t_scripts_boot "$bz" --quiet --cpu "$cpu" --timeout 120 --log "$log" \
 		--token "$token" --cmd 'cat /proc/version; grep -m1 "model name" /proc/cpuinfo' || return 1
 	grep -q "^LGTEST-INIT: $token" "$log" || { echo "no init token in $log"; return 1; }
 	grep -q 'reboot: Restarting system' "$log" || { echo "no clean reboot/power-off in $log"; return 1; }

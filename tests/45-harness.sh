@@ -15,3 +15,89 @@ check "scripts/boot exits 1 when the command fails (false)" t_boot_rc 1 false 12
 # A busy loop, not 'sleep': busybox sleep returns at once in these kernels.
 check "scripts/boot exits 124 when the guest hangs (busy loop, 30s timeout)" t_boot_rc 124 'while :; do :; done' 30
 check "scripts/boot exits 255 on a kernel panic (sysrq c)" t_boot_rc 255 'echo c > /proc/sysrq-trigger' 120
+
+# The scan for kernel trouble (scripts/boot --judge, no QEMU): every kind
+# of report the README names fails a log, as this kernel's line and as a
+# relayed guest's ("guest| "), and is quoted; a guest's planned crash
+# ("guest-crash| ") does not; a clean log passes.  The samples are the
+# kernel's own wording.
+t_scan_samples() {
+	cat <<'SAMPLES'
+[    1.234567] WARNING: CPU: 0 PID: 77 at drivers/lguest/core.c:120 run_guest+0x2a/0x310 [lg]
+[    1.234567] BUG: unable to handle page fault for address: f8000000
+[    1.234567] kernel BUG at mm/slub.c:435!
+[    1.234567] Oops: 0002 [#1] SMP
+[    1.234567] Call Trace:
+[    1.234567] general protection fault: 0000 [#1] SMP
+[    1.234567] traps: PANIC: double fault, error_code: 0x0
+[    1.234567] Kernel panic - not syncing: Fatal exception
+[    1.234567] possible recursive locking detected
+[    1.234567] inconsistent lock state
+[    1.234567] WARNING: possible circular locking dependency detected
+[    1.234567] UBSAN: shift-out-of-bounds in drivers/lguest/page_tables.c:88:9
+[    1.234567] BUG: KASAN: slab-use-after-free in lguest_release+0x1c/0x80 [lg]
+[    1.234567] BUG: KFENCE: out-of-bounds read in kfree+0x11/0x40
+[    1.234567] refcount_t: underflow; use-after-free.
+[    1.234567] list_add corruption. prev->next should be next (c1234567), but was 00000000.
+[    1.234567] list_del corruption, c1234567->next is LIST_POISON1 (00000100)
+[    1.234567] unchecked MSR access error: WRMSR to 0x48 (tried to write 0x0000000000000000) at rIP: 0xc1010101
+[    1.234567] BUG: sleeping function called from invalid context at mm/slab.h:422
+[    1.234567] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [lguest:88]
+[    1.234567] Watchdog detected hard LOCKUP on cpu 1
+[    1.234567] rcu: INFO: rcu_sched self-detected stall on CPU
+[    1.234567] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:
+[    1.234567] INFO: task lguest:88 blocked for more than 120 seconds.
+[    1.234567] BUG: Bad page state in process lguest  pfn:01234
+SAMPLES
+}
+
+# t_judge WANT LINE: a log of a good run with LINE in the middle is judged
+# WANT, and a failure quotes LINE.
+t_judge() {
+	local want=$1 line=$2 rc=0 log=$T_LOG.judged
+	printf 'LGTEST-INIT: judge\n[    0.100000] Linux version 6.12\n%s\nLGTEST-RESULT: 0\n' "$line" >"$log"
+	"$LG_REPO/scripts/boot" --judge "$log" 2>"$log.out" || rc=$?
+	if ((rc != want)); then
+		echo "judged $rc, wanted $want: '$line'"
+		cat "$log.out"
+		return 1
+	fi
+	if ((want != 0)) && ! grep -qF -- "FAIL: " "$log.out"; then
+		echo "no FAIL line"
+		return 1
+	fi
+	if ((want != 0)) && ! grep -F -- "FAIL: " "$log.out" | grep -qF -- "$line"; then
+		echo "the FAIL line does not quote '$line':"
+		cat "$log.out"
+		return 1
+	fi
+}
+
+t_scan() {
+	local line n=0
+	t_judge 0 "[    1.000000] lguest: the guest powered off" || return 1
+	while IFS= read -r line; do
+		t_judge 255 "$line" && t_judge 255 "guest| $line" && t_judge 0 "guest-crash| $line" || return 1
+		n=$((n + 1))
+	done < <(t_scan_samples)
+	echo "each of $n kinds of report fails a log, this kernel's or a guest's, and is quoted; a planned guest crash does not"
+}
+check "scripts/boot's scan: every kind of kernel report fails the boot, quoted; a planned guest crash does not" t_scan
+
+# In QEMU: a warning on the console, and one that only dmesg holds (the
+# console turned quiet): each fails the boot, quoted.
+t_boot_warn() {
+	local cmd=$1 text=$2 bz rc=0
+	bz=$(t_bzimage host)
+	"$LG_REPO/scripts/boot" "$bz" --quiet --timeout 120 --log "$T_LOG.serial" --cmd "$cmd" 2>"$T_LOG.out" || rc=$?
+	cat "$T_LOG.out"
+	echo "scripts/boot --cmd '$cmd' exited $rc (want 255); serial log: $T_LOG.serial"
+	((rc == 255)) || return 1
+	grep 'FAIL: ' "$T_LOG.out" | grep -qF -- "$text" || { echo "the FAIL line does not quote '$text'"; return 1; }
+}
+check "scripts/boot exits 255 on a kernel warning, quoted (printk through /dev/kmsg)" \
+	t_boot_warn 'echo "<4>WARNING: CPU: 0 PID: 1 at planted by tests/45-harness.sh" >/dev/kmsg' \
+	"] WARNING: CPU: 0 PID: 1 at planted by tests/45-harness.sh"
+check "scripts/boot exits 255 on a kernel warning only dmesg has (dmesg -n 1), quoted" \
+	t_boot_warn 'dmesg -n 1; echo "<4>WARNING: CPU: 0 PID: 1 at planted, console quiet" >/dev/kmsg' \
+	"host-dmesg| ["

@@ -46,7 +46,7 @@ t_guest_boot() {
 	if [[ $cpu == Conroe ]]; then
 		extra+=(--append tsc=reliable)
 	fi
-	"$LG_REPO/scripts/boot" "$bz" --quiet --cpu "$cpu" --timeout 600 \
+	t_scripts_boot "$bz" --quiet --cpu "$cpu" --timeout 600 \
 		--log "$serial" --script "$LG_REPO/tests/guest/in-host.sh" \
 		--add "$build/drivers/lguest/lg.ko:/lg/lg.ko" --add "$run/launcher/lguest:/lg/lguest" \
 		--add "$bz:/lg/bzImage" --add "$build/vmlinux:/lg/vmlinux" \
@@ -127,15 +127,13 @@ t_guest_clock() {
 	if ((khz > 0)); then [[ $cs == tsc ]]; else [[ $cs == lguest ]]; fi
 }
 
-# The guests' output (all cases) has no kernel warning, no unchecked MSR
-# access and nothing the launcher could not emulate.
+# The guests' output (all cases) has nothing the launcher could not
+# emulate.  (Their kernel warnings fail the boot: scripts/boot.)
 t_guest_clean() {
 	local bad
-	bad=$(tr -d '\r' <"$T_STATE/$1.serial" |
-		grep -aE '^guest\| .*(WARNING_:|unchecked MSR|cannot emulate|BUG_:|Oops_)' |
-		grep -av 'sysrq triggered crash' | head -n 20 || true)
-	[[ -z $bad ]] || { printf '%s\n' "$bad"; echo "serial log: $T_STATE/guest-$1.serial"; return 1; }
-	echo "no warnings, MSR errors or unemulated instructions in the guests' output"
+	bad=$(t_serial_text "$T_STATE/$1.serial" | grep -aE '^guest\| .*cannot emulate' | head -n 20 || true)
+	[[ -z $bad ]] || { printf '%s\n' "$bad"; echo "serial log: $T_STATE/$1.serial"; return 1; }
+	echo "no unemulated instructions in the guests' output"
 }
 
 t_guest_figure() {
@@ -208,12 +206,12 @@ for run in guest-max guest-qemu32 guest-Conroe guest+pae-max; do
 		check "$l: guest clocksource: the TSC if the host vouches for it, else lguest" t_guest_clock "$run"
 	fi
 	check "$l: NX in the guest: PAE as the kernel natively, none in 2-level" t_guest_nx "$run"
-	check "$l: guests boot without warnings, MSR errors or unemulated instructions" t_guest_clean "$run"
+	check "$l: guests ran without unemulated instructions" t_guest_clean "$run"
 	check "$l: guest system calls do not exit to the host" t_guest_syscalls "$run"
 	check "$l: a vmlinux boots as a guest" t_gcase "$run" vmlinux 0 "LGTEST-INIT:" "GUEST-QUICK-OK"
 	check "$l: guest reboot: launcher exits 3" t_gcase "$run" reboot 3
 	check "$l: guest panic: launcher exits 255 with the panic text" \
-		t_gcase "$run" panic 255 "Kernel-panic - not syncing: sysrq triggered crash" \
+		t_gcase "$run" panic 255 "Kernel panic - not syncing: sysrq triggered crash" \
 		"lguest: guest panicked: sysrq triggered crash"
 	check "$l: after those guests end, another boots" t_gcase "$run" again 0 "GUEST-QUICK-OK"
 	if [[ $run == *+pae-* ]]; then

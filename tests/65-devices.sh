@@ -90,7 +90,7 @@ t_dev_boot() {
 	[[ -f $t_dev_run/devices.cpio.gz ]] || { echo "nothing built: see the first check"; return 1; }
 	bz=$(t_bzimage "$t_dev_v") || return 1
 	build=$(<"$T_STATE/$t_dev_v.out")
-	"$LG_REPO/scripts/boot" "$bz" --quiet --cpu max --timeout 400 \
+	t_scripts_boot "$bz" --quiet --cpu max --timeout 400 \
 		--log "$t_dev_serial_f" --script "$LG_REPO/tests/guest/devices-host.sh" \
 		--add "$build/drivers/lguest/lg.ko:/lg/lg.ko" --add "$t_dev_run/launcher/lguest:/lg/lguest" \
 		--add "$bz:/lg/bzImage" --add "$t_dev_run/devices.cpio.gz:/lg/devices.cpio.gz" \
@@ -136,11 +136,12 @@ t_dev_same() {
 # printed every TEXT.
 t_dev_exit() { t_serial_case "$t_dev_serial_f" "$1" 0 "${@:2}"; }
 
+# (The guest's kernel warnings fail the boot: scripts/boot.)
 t_dev_clean() {
 	local bad
-	bad=$(t_dev_case devices | grep -E 'WARNING_:|BUG_:|Oops_|cannot emulate|guest driver error|I/O error|virtio block .*: ' | head -n 20 || true)
+	bad=$(t_dev_case devices | grep -E 'cannot emulate|guest driver error|I/O error|virtio block .*: ' | head -n 20 || true)
 	[[ -z $bad ]] || { printf '%s\n' "$bad"; echo "serial log: $t_dev_serial_f"; return 1; }
-	echo "no warnings, I/O errors or driver errors in the guest's output"
+	echo "no I/O errors, driver errors or unemulated instructions in the guest's output"
 }
 
 t_dev_read_text() { t_dev_same "host wrote, guest read" "$(t_dev_value host-pattern)" "$(t_dev_guest GUEST-READ)"; }
@@ -260,7 +261,7 @@ t_dev_checks() {
 	check "devices$t_dev_l: guest hw_random uses virtio_rng.0" t_dev_has devices "GUEST-RNG-CURRENT: virtio_rng.0"
 	check "devices$t_dev_l: guest reads 64 bytes from /dev/hwrng, and two reads differ" \
 		t_dev_has devices "GUEST-RNG-BYTES: 64" "GUEST-RNG-DIFFERS"
-	check "devices$t_dev_l: no warnings, I/O errors or driver errors in the guest's output" t_dev_clean
+	check "devices$t_dev_l: no I/O errors or driver errors in the guest's output" t_dev_clean
 	check "devices$t_dev_l: blk.elf: PCI identity, features, capacity and seg_max of the disk" \
 		t_dev_exit blk "virtio block: identity, features and config ok" "GET_ID: small.img"
 	check "devices$t_dev_l: blk.elf: reads and writes past the end or of part of a sector get IOERR" \

@@ -26,7 +26,7 @@ t_net_boot() {
 	[[ -f $t_net_run/net.cpio.gz ]] || { echo "nothing built: see the first check"; return 1; }
 	bz=$(t_bzimage "$t_net_v") || return 1
 	build=$(<"$T_STATE/$t_net_v.out")
-	"$LG_REPO/scripts/boot" "$bz" --quiet --cpu max --timeout 900 \
+	t_scripts_boot "$bz" --quiet --cpu max --timeout 900 \
 		--log "$t_net_serial_log" --script "$LG_REPO/tests/guest/net-host.sh" \
 		--add "$build/drivers/lguest/lg.ko:/lg/lg.ko" --add "$t_net_run/launcher/lguest:/lg/lguest" \
 		--add "$bz:/lg/bzImage" --add "$t_net_run/net.cpio.gz:/lg/net.cpio.gz" || rc=$?
@@ -116,11 +116,12 @@ t_net_mac() {
 			"$(t_net_value host-neigh | awk '{ print $1, $2, $3, $4, $5 }')"
 }
 
+# (The guests' kernel warnings fail the boot: scripts/boot.)
 t_net_clean() {
 	local bad
-	bad=$(t_net_serial | grep -aE '^guest\| .*(WARNING_:|BUG_:|Oops_|cannot emulate|guest driver error)' | head -n 20 || true)
+	bad=$(t_net_serial | grep -aE '^guest\| .*(cannot emulate|guest driver error)' | head -n 20 || true)
 	[[ -z $bad ]] || { printf '%s\n' "$bad"; echo "serial log: $t_net_serial_log"; return 1; }
-	echo "no warnings or driver errors in the guests' output"
+	echo "no driver errors or unemulated instructions in the guests' output"
 }
 
 t_net_block() {
@@ -223,7 +224,7 @@ t_net_checks() {
 		"GUEST-eth1: 10.0.4.2/24" "GUEST-PING-PEER2: 3 packets transmitted, 3 packets received" \
 		"--tunnet=10.0.4.1: the guest's network is tap1, host end 10.0.4.1/24"
 	check "net$t_net_l: no tap left after the bridged guest" t_net_no_tap bridge
-	check "net$t_net_l: no warnings or driver errors in the guests' output" t_net_clean
+	check "net$t_net_l: no driver errors or unemulated instructions in the guests' output" t_net_clean
 	check "net$t_net_l: rmmod lg succeeds after the guests" t_net_rmmod
 }
 

@@ -198,3 +198,16 @@ t_serial_case() {
 	done
 	echo "case $name: exit status $want with: $*"
 }
+
+# t_scripts_boot ARGS...: scripts/boot ARGS, its messages in the check's
+# log; when it fails, its FAIL line (which quotes a kernel warning, say)
+# is also a note in the runner's output.  Returns scripts/boot's status.
+t_scripts_boot() {
+	local rc=0
+	"$LG_REPO/scripts/boot" "$@" 2>"$T_LOG.boot" || rc=$?
+	cat "$T_LOG.boot"
+	if ((rc != 0)); then
+		t_note "$(grep -m1 'FAIL: ' "$T_LOG.boot" || echo "scripts/boot exited $rc")"
+	fi
+	return "$rc"
+}
