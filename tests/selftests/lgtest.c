@@ -156,17 +156,17 @@ static int test_regs(struct lgt_vm *vm)
 	    e.pending.insn[0] != 0xe7 || e.pending.insn[1] != 0xf5)
 		return fail("want trap 13 at out $0xf5, got %s",
 			    lgt_exit_str(&e, buf, sizeof(buf)));
-	if (lgt_getreg(vm, LG_REG_EAX, &eax) || lgt_getreg(vm, LG_REG_EBX, &ebx) ||
-	    lgt_getreg(vm, LG_REG_CS, &cs) || lgt_getreg(vm, LG_REG_EIP, &eip))
+	if (lgt_getreg(vm, LGUEST_REG_EAX, &eax) || lgt_getreg(vm, LGUEST_REG_EBX, &ebx) ||
+	    lgt_getreg(vm, LGUEST_REG_CS, &cs) || lgt_getreg(vm, LGUEST_REG_EIP, &eip))
 		return fail("LHREQ_GETREG: %s", strerror(errno));
 	if (eax != 0x1111 || ebx != 0x2222 || cs != 0x61)
 		return fail("registers eax %#x ebx %#x cs %#x", eax, ebx, cs);
 	/* orig_eax is not readable; cs is not writable. */
-	if (lgt_getreg(vm, LG_REG_ORIG_EAX, &orig) != -ENOENT)
+	if (lgt_getreg(vm, LGUEST_REG_ORIG_EAX, &orig) != -ENOENT)
 		return fail("GETREG of orig_eax did not fail with ENOENT");
-	if (lgt_setreg(vm, LG_REG_CS, 0x60) != -ENOENT)
+	if (lgt_setreg(vm, LGUEST_REG_CS, 0x60) != -ENOENT)
 		return fail("SETREG of cs did not fail with ENOENT");
-	if (lgt_setreg(vm, LG_REG_EAX, ebx + 1) || lgt_setreg(vm, LG_REG_EIP, eip + 2))
+	if (lgt_setreg(vm, LGUEST_REG_EAX, ebx + 1) || lgt_setreg(vm, LGUEST_REG_EIP, eip + 2))
 		return fail("LHREQ_SETREG: %s", strerror(errno));
 	if (expect_ucall(vm, UCALL_REPORT, &eax))
 		return -1;
@@ -188,8 +188,8 @@ static int test_mmio(struct lgt_vm *vm)
 	    e.pending.addr != 0x400010 || e.pending.insn[0] != 0x8b)
 		return fail("want trap 14 at 0x400010, got %s",
 			    lgt_exit_str(&e, buf, sizeof(buf)));
-	if (lgt_getreg(vm, LG_REG_EIP, &eip) || lgt_setreg(vm, LG_REG_EIP, eip + 2) ||
-	    lgt_setreg(vm, LG_REG_EAX, 0xfeedbeef))
+	if (lgt_getreg(vm, LGUEST_REG_EIP, &eip) || lgt_setreg(vm, LGUEST_REG_EIP, eip + 2) ||
+	    lgt_setreg(vm, LGUEST_REG_EAX, 0xfeedbeef))
 		return fail("emulating the read: %s", strerror(errno));
 	if (expect_ucall(vm, UCALL_REPORT, &v))
 		return -1;
@@ -430,7 +430,7 @@ static int test_bad_args(struct lgt_vm *vm)
 		if (!(cases[i].formats & host_format))
 			continue;
 		ret = boot(vm, "bad_args") ?: expect_ucall(vm, 0, NULL) ?:
-		      lgt_setreg(vm, LG_REG_EAX, i) ?:
+		      lgt_setreg(vm, LGUEST_REG_EAX, i) ?:
 		      expect_death(vm, cases[i].reason);
 		lgt_destroy(vm);
 		if (ret) {
@@ -729,8 +729,8 @@ static int test_seglimit(struct lgt_vm *vm)
 	if (e.why != LGT_PENDING || e.pending.trap != 13 || e.pending.insn[0] != 0x26)
 		return fail("the probe: want trap 13 or a report, got %s",
 			    lgt_exit_str(&e, buf, sizeof(buf)));
-	if (lgt_getreg(vm, LG_REG_EIP, &eip) || lgt_setreg(vm, LG_REG_EIP, eip + 3) ||
-	    lgt_setreg(vm, LG_REG_EAX, 0xe0fc) || expect_ucall(vm, UCALL_REPORT, NULL))
+	if (lgt_getreg(vm, LGUEST_REG_EIP, &eip) || lgt_setreg(vm, LGUEST_REG_EIP, eip + 3) ||
+	    lgt_setreg(vm, LGUEST_REG_EAX, 0xe0fc) || expect_ucall(vm, UCALL_REPORT, NULL))
 		return -1;
 	lgt_run(vm, &e);
 	if (e.why == LGT_PENDING && e.pending.trap == 13 && e.pending.insn[0] == 0x8b)

@@ -4,7 +4,7 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-Usage: tests/selftests/run-qemu.sh --bzimage BZ --module LG_KO [--pae]
+Usage: tests/selftests/run-qemu.sh --bzimage BZ --module LG_KO --ksrc TREE [--pae]
                                     [--cpu MODEL] [--smp N] [--timeout S]
                                     [--segments FILE] [--only TEST,...]
                                     [-- BOOT_ARGS...]
@@ -15,6 +15,8 @@ lg.  Exits with scripts/boot's status: 0 when every selftest passed.
 
   --bzimage BZ   the host kernel
   --module KO    lg.ko built for it
+  --ksrc TREE    the patched kernel tree (scripts/apply prints it): the
+                 selftests are built with its uapi headers
   --pae          BZ is a PAE kernel (CONFIG_X86_PAE): run the guests built
                  with PAE page tables (guest-pae/), lgtest -p; without it,
                  the 2-level ones (guest/).  A guest of the other format
@@ -35,11 +37,12 @@ USAGE
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-bz='' ko='' cpu=max smp=1 timeout=180 boot_args=() set=guest segments='' only=''
+bz='' ko='' ksrc='' cpu=max smp=1 timeout=180 boot_args=() set=guest segments='' only=''
 while (($#)); do
 	case $1 in
 	--bzimage) bz=$2; shift ;;
 	--module) ko=$2; shift ;;
+	--ksrc) ksrc=$2; shift ;;
 	--pae) set=guest-pae ;;
 	--cpu) cpu=$2; shift ;;
 	--smp) smp=$2; shift ;;
@@ -54,7 +57,8 @@ while (($#)); do
 done
 [[ -f $bz && -f $ko ]] || { echo "run-qemu.sh: need --bzimage and --module (see --help)" >&2; exit 2; }
 
-make -s -C "$here" >&2
+[[ -n $ksrc ]] || { echo "run-qemu.sh: need --ksrc, the patched tree (scripts/apply prints it)" >&2; exit 2; }
+make -s -C "$here" KSRC="$ksrc" >&2
 adds=(--add "$ko:/lg/lg.ko" --add "$here/lgtest:/lg/lgtest")
 # in-qemu.sh runs lgtest -p when it finds /lg/guest-pae.
 for g in "$here/$set"/*.elf; do

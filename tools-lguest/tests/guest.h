@@ -1,23 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The launcher's test guests: freestanding programs that the host starts
- * in ring 1 at guest-physical 1 MiB, in "linear" mode (virtual ==
- * physical), and that do what a Linux guest does to its launcher: port
- * I/O to PCI config space, MMIO to the virtio registers, hypercalls.
+ * The launcher's test guests: freestanding programs on lgrt (rt/lgrt.h)
+ * that do what a Linux guest does to its launcher: port I/O to PCI
+ * config space, MMIO to the virtio registers, hypercalls.  common.c runs
+ * LGUEST_INIT before a guest's guest_main() and powers off after it.
  */
 #ifndef TEST_GUEST_H
 #define TEST_GUEST_H
 
-#include <stdint.h>
-#include <linux/lguest.h>
-
-static inline unsigned long hcall(unsigned long nr, unsigned long a1,
-				  unsigned long a2, unsigned long a3)
-{
-	asm volatile("int $0x1f" : "+a" (nr) : "b" (a1), "c" (a2), "d" (a3)
-		     : "memory");
-	return nr;
-}
+#include "lgrt.h"
 
 static inline void outb(uint8_t v, uint16_t port) { asm volatile("outb %0, %1" : : "a" (v), "Nd" (port)); }
 static inline void outw(uint16_t v, uint16_t port) { asm volatile("outw %0, %1" : : "a" (v), "Nd" (port)); }
@@ -25,13 +16,6 @@ static inline void outl(uint32_t v, uint16_t port) { asm volatile("outl %0, %1" 
 static inline uint8_t inb(uint16_t port) { uint8_t v; asm volatile("inb %1, %0" : "=a" (v) : "Nd" (port)); return v; }
 static inline uint16_t inw(uint16_t port) { uint16_t v; asm volatile("inw %1, %0" : "=a" (v) : "Nd" (port)); return v; }
 static inline uint32_t inl(uint16_t port) { uint32_t v; asm volatile("inl %1, %0" : "=a" (v) : "Nd" (port)); return v; }
-
-/* start.c */
-void guest_main(void);
-void lguest_init(void);
-__attribute__((noreturn)) void shutdown(const char *why, unsigned long how);
-void *memset(void *s, int c, unsigned long n);
-void *memcpy(void *d, const void *s, unsigned long n);
 
 /* PCI configuration mechanism #1, bus 0, function 0. */
 static inline void pci_select(unsigned int slot, unsigned int reg)

@@ -12,5 +12,5 @@ void guest_main(void)
 	puts_early("idle: waiting to be stopped\n");
 	/* Interrupts stay off, so nothing but a signal ends the halt. */
 	for (;;)
-		hcall(LHCALL_HALT, 0, 0, 0);
+		hcall(LHCALL_HALT, 0, 0, 0, 0);
 }

@@ -6,6 +6,6 @@ void guest_main(void)
 {
 	console_find();
 	puts_early("making a bad hypercall\n");
-	hcall(3, 0, 0, 0);
+	hcall(3, 0, 0, 0, 0);
 	puts_early("the host let it pass: wrong\n");
 }

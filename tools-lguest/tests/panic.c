@@ -10,5 +10,5 @@ void guest_main(void)
 {
 	console_find();
 	puts_early("about to panic\n");
-	shutdown("Attempted to kill init! lguest test panic", LGUEST_SHUTDOWN_POWEROFF);
+	lgrt_shutdown("Attempted to kill init! lguest test panic", LGUEST_SHUTDOWN_POWEROFF);
 }

@@ -6,5 +6,5 @@ void guest_main(void)
 {
 	console_find();
 	puts_early("restarting\n");
-	shutdown("Restart", LGUEST_SHUTDOWN_RESTART);
+	lgrt_shutdown("Restart", LGUEST_SHUTDOWN_RESTART);
 }

@@ -17,7 +17,7 @@ static void queue(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3)
 	h->arg3 = a3;
 	h->arg4 = 0;
 	asm volatile("" : : : "memory");
-	lguest_data.hcall_status[next] = 0;
+	lguest_data.hcall_status[next] = LHCALL_STATUS_QUEUED;
 	next = (next + 1) % LHCALL_RING_SIZE;
 }
 
@@ -33,7 +33,7 @@ void guest_main(void)
 	queue(LHCALL_LOAD_GDT_ENTRY, 21, 0x0000ffff, 0x00cfb300);
 	hcall(LHCALL_FLUSH_ASYNC, 0, 0, 0, 0);
 	for (i = 0; i < LHCALL_RING_SIZE; i++)
-		GUEST_ASSERT(lguest_data.hcall_status[i] == 0xFF);
+		GUEST_ASSERT(lguest_data.hcall_status[i] == LHCALL_STATUS_FREE);
 	asm volatile("movw %1, %%es; movw %%es, %0" : "=r" (es) : "r" ((uint16_t)(21 * 8 + 1)));
 	GUEST_REPORT(es);
 

@@ -4,7 +4,7 @@
 
 void guest_main(void)
 {
-	guest_init_lguest_data();
+	lgrt_init_lguest_data();
 	hcall(LHCALL_LGUEST_INIT, (unsigned long)&lguest_data, 0, 0, 0);
 	hcall(99, 0, 0, 0, 0);
 	GUEST_ASSERT(0);

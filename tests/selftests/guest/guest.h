@@ -1,22 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The freestanding runtime of the selftest guests. */
+/*
+ * The selftest guests: lgrt (tools-lguest/tests/rt/lgrt.h) and what the
+ * tests add: ucalls to the test, gates, page tables (pt.h).
+ */
 #ifndef GUEST_H
 #define GUEST_H
 
-#include <stdint.h>
-#include <linux/lguest.h>
+#include "lgrt.h"
 #include "../include/ucall.h"
-
-static inline unsigned long hcall(unsigned long nr, unsigned long a1,
-				  unsigned long a2, unsigned long a3,
-				  unsigned long a4)
-{
-	asm volatile("int $0x1f"
-		     : "+a" (nr)
-		     : "b" (a1), "c" (a2), "d" (a3), "S" (a4)
-		     : "memory");
-	return nr;
-}
 
 static inline void ucall(unsigned long code, unsigned long arg)
 {
@@ -46,15 +37,8 @@ static inline uint32_t peek(uint32_t addr)
 /* Shut down with a reason; the test reads it from the dead guest. */
 static inline void guest_shutdown(const char *why)
 {
-	hcall(LHCALL_SHUTDOWN, (unsigned long)why, LGUEST_SHUTDOWN_POWEROFF,
-	      0, 0);
+	lgrt_shutdown(why, LGUEST_SHUTDOWN_POWEROFF);
 }
-
-/* The lguest_data of every guest; crt.S fills in the guest's fields. */
-extern struct lguest_data lguest_data;
-void guest_init_lguest_data(void);
-
-void guest_main(void);
 
 /* Interrupt and trap gates, as LHCALL_LOAD_IDT_ENTRY wants them. */
 #define GATE_INTERRUPT	0xE
@@ -73,9 +57,7 @@ static inline void set_gate(unsigned int vector, void (*handler)(void),
 /* LGUEST_INIT with the usual lguest_data, saying our page-table format. */
 static inline void guest_init(void)
 {
-	guest_init_lguest_data();
-	hcall(LHCALL_LGUEST_INIT, (unsigned long)&lguest_data, GUEST_PAGING,
-	      0, 0);
+	lgrt_lguest_init(GUEST_PAGING);
 }
 
 /*

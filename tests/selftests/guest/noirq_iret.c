@@ -38,7 +38,7 @@ asm(".globl irq_entry\n"
 
 void guest_main(void)
 {
-	guest_init_lguest_data();
+	lgrt_init_lguest_data();
 	lguest_data.noirq_iret = (uint32_t)noirq_iret_insn;
 	hcall(LHCALL_LGUEST_INIT, (unsigned long)&lguest_data, 0, 0, 0);
 	set_gate(32 + 5, irq_entry, GATE_INTERRUPT, 0);

@@ -26,7 +26,7 @@ void guest_main(void)
 	unsigned int i;
 
 	/* 0: no page-table format given, which the host accepts. */
-	guest_init_lguest_data();
+	lgrt_init_lguest_data();
 	hcall(LHCALL_LGUEST_INIT, (unsigned long)&lguest_data, 0, 0, 0);
 	GUEST_ASSERT(lguest_data.reserve_mem != 0);
 	/* The switcher is above the guest kernel's space. */

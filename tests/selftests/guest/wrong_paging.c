@@ -8,7 +8,7 @@
 
 void guest_main(void)
 {
-	guest_init_lguest_data();
+	lgrt_init_lguest_data();
 	hcall(LHCALL_LGUEST_INIT, (unsigned long)&lguest_data,
 	      GUEST_PAGING == LGUEST_PAGING_PAE ? LGUEST_PAGING_2LEVEL :
 						 LGUEST_PAGING_PAE, 0, 0);

@@ -137,10 +137,10 @@ void lgt_run(struct lgt_vm *vm, struct lgt_exit_info *exit)
 			return;
 		}
 		exit->why = LGT_UCALL;
-		if (lgt_getreg(vm, LG_REG_EAX, &exit->code) ||
-		    lgt_getreg(vm, LG_REG_EBX, &exit->arg) ||
-		    lgt_getreg(vm, LG_REG_EIP, &eip) ||
-		    lgt_setreg(vm, LG_REG_EIP, eip + 2)) {
+		if (lgt_getreg(vm, LGUEST_REG_EAX, &exit->code) ||
+		    lgt_getreg(vm, LGUEST_REG_EBX, &exit->arg) ||
+		    lgt_getreg(vm, LGUEST_REG_EIP, &eip) ||
+		    lgt_setreg(vm, LGUEST_REG_EIP, eip + 2)) {
 			exit->why = LGT_ERROR;
 			exit->err = errno;
 		}

@@ -13,14 +13,6 @@
 #include <linux/lguest_launcher.h>
 #include "../include/ucall.h"
 
-/* Offsets of LHREQ_GETREG/SETREG (i386 struct pt_regs). */
-enum {
-	LG_REG_EBX = 0, LG_REG_ECX = 4, LG_REG_EDX = 8, LG_REG_ESI = 12, LG_REG_EDI = 16,
-	LG_REG_EBP = 20, LG_REG_EAX = 24, LG_REG_DS = 28, LG_REG_ES = 32, LG_REG_FS = 36,
-	LG_REG_GS = 40, LG_REG_ORIG_EAX = 44, LG_REG_EIP = 48, LG_REG_CS = 52,
-	LG_REG_EFLAGS = 56, LG_REG_ESP = 60, LG_REG_SS = 64,
-};
-
 struct lgt_vm {
 	int fd;
 	uint8_t *mem;		/* guest-physical 0 */
