@@ -96,13 +96,14 @@ t_launcher_version() {
 }
 check "launcher: --version prints the Makefile's VERSION, git describe and the ABI" t_launcher_version
 
-# Every option the parser knows is in --help: the parser's option
-# strings ("--x" in strcmp, strncmp or opt_value) against the usage text.
+# Every option the parser knows is in --help: the names in the parser's
+# table (its rows read '{ "--name", "-n" or NULL, ...') against the usage
+# text.
 t_launcher_help_complete() {
 	local opts o missing=0
 	t_setup_error 0 "Usage: lguest" --help >/dev/null
-	mapfile -t opts < <(grep -oE '(strn?cmp\(a, |opt_value\(a, )"-[-a-zA-Z]+' "$LG_REPO/tools-lguest/lguest.c" |
-		sed 's/.*"//' | sort -u)
+	mapfile -t opts < <(grep -E '^[[:space:]]*\{ "--[a-z-]+", ' "$LG_REPO/tools-lguest/lguest.c" |
+		grep -oE '"-{1,2}[a-zA-Z-]+"' | tr -d '"' | sort -u)
 	((${#opts[@]} >= 10)) || { echo "found only ${#opts[@]} options in lguest.c: ${opts[*]}"; return 1; }
 	for o in "${opts[@]}"; do
 		if grep -qE -- "(^|[ ,])$o([=, ]|\$)" "$T_LOG.out"; then

@@ -32,7 +32,8 @@
 #include <linux/virtio_blk.h>
 #include <linux/virtio_ids.h>
 #include <linux/virtio_ring.h>
-#include "lguest.h"
+#include "device.h"
+#include "util.h"
 
 #define SECTOR		512u
 /* The data buffers one request may have: the chain also has a header and status. */

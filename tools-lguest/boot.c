@@ -17,7 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <asm/bootparam.h>
-#include "lguest.h"
+#include "boot.h"
+#include "util.h"
 
 /* Where the boot protocol puts things. */
 #define BOOT_PARAMS_GPA		0x0

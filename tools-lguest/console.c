@@ -19,7 +19,8 @@
 #include <unistd.h>
 #include <linux/virtio_console.h>
 #include <linux/virtio_ids.h>
-#include "lguest.h"
+#include "device.h"
+#include "util.h"
 
 #define CONSOLE_EMERG_WR	offsetof(struct virtio_console_config, emerg_wr)
 

@@ -48,7 +48,8 @@
 #include <linux/sockios.h>
 #include <linux/virtio_ids.h>
 #include <linux/virtio_net.h>
-#include "lguest.h"
+#include "device.h"
+#include "util.h"
 
 #define VNET_HDR_LEN	((int)sizeof(struct virtio_net_hdr_v1))
 

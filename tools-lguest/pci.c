@@ -25,7 +25,8 @@
 #include <linux/pci_regs.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_pci.h>
-#include "lguest.h"
+#include "device.h"
+#include "util.h"
 
 #define MAX_SLOTS	32
 #define BAR_SIZE	PAGE_SIZE	/* one page per device */
@@ -586,7 +587,7 @@ static bool conf_target(uint16_t port, unsigned int len, unsigned int *slot,
 
 uint32_t pio_read(uint16_t port, unsigned int len)
 {
-	uint32_t mask = len == 4 ? 0xFFFFFFFFu : (1u << (8 * len)) - 1;
+	uint32_t mask = size_mask(len);
 	unsigned int slot;
 	uint32_t reg;
 

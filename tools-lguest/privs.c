@@ -26,7 +26,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "lguest.h"
+#include "privs.h"
+#include "util.h"
 
 #define PASSWD_FILE	"/etc/passwd"
 #define GROUP_FILE	"/etc/group"

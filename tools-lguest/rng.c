@@ -12,7 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/virtio_ids.h>
-#include "lguest.h"
+#include "device.h"
+#include "util.h"
 
 static void rng_request(struct virtqueue *vq)
 {

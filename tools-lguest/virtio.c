@@ -20,7 +20,9 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 #include <linux/virtio_config.h>
-#include "lguest.h"
+#include "device.h"
+#include "lhreq.h"
+#include "util.h"
 
 static uint16_t load16(const volatile uint16_t *p)
 {

@@ -1,69 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The lguest launcher: what its parts share.
- *
- * lguest.c runs the guest and emulates the instructions it traps on,
- * boot.c puts the kernel and its boot data into guest memory, pci.c is
- * the PCI bus the guest probes and the virtio-PCI registers of each
- * device, virtio.c walks the virtqueues, console.c is the one device
- * every guest has, and block.c, net.c and rng.c are the devices the
- * command line adds.  privs.c drops root once all of that is set up.
+ * The guest's devices: pci.c is the PCI bus the guest probes and the
+ * virtio-PCI registers of each device, virtio.c walks the virtqueues,
+ * console.c is the one device every guest has, and block.c, net.c and
+ * rng.c are the devices the command line adds.
  */
-#ifndef LGUEST_LAUNCHER_H
-#define LGUEST_LAUNCHER_H
+#ifndef LGUEST_DEVICE_H
+#define LGUEST_DEVICE_H
 
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 #include <pthread.h>
 #include <sys/uio.h>
-#include <linux/lguest.h>
-#include <linux/lguest_launcher.h>
 #include <linux/virtio_ring.h>
+#include "util.h"
 
-/* Exit statuses: what a script running us can rely on. */
-#define EXIT_POWEROFF	0	/* the guest powered off */
-#define EXIT_SETUP	2	/* bad usage, a bad file, no /dev/lguest */
-#define EXIT_RESTART	3	/* the guest asked to be restarted */
-#define EXIT_CRASH	255	/* the guest panicked or was killed */
-
-#define PAGE_SIZE	4096u
 /* The largest queue a device offers. */
 #define VIRTQUEUE_MAX	256
 
-/* Guest-physical 0 is guest_base in our address space. */
-extern uint8_t *guest_base;
-/* Bytes of guest RAM: guest-physical [0, guest_ram). */
-extern uint32_t guest_ram;
-extern int verbose;
-/* /dev/lguest, once it is open. */
-extern int lguest_fd;
-
-void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-noreturn void die(int status, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/*
- * A pointer to guest-physical [gpa, gpa + len), or NULL if any of it
- * lies outside guest RAM.
- */
-void *gpa_ptr(uint64_t gpa, uint64_t len);
-void *calloc_or_die(size_t size);
-
-/* Raise one of the guest's interrupt lines (any thread may). */
-void raise_irq(unsigned int irq);
-
-/* boot.c */
-struct boot_setup {
-	const char *kernel, *initrd;
-	const char *cmdline;
-	uint32_t entry;		/* guest-physical address to start at */
-};
-void load_guest(struct boot_setup *b);
-
-/* pci.c and virtio.c: the devices. */
 struct device;
 struct virtqueue;
 
@@ -127,8 +82,7 @@ struct device {
 };
 
 /* Report a driver that broke the virtio rules, and stop the guest. */
-noreturn void bad_driver(struct device *dev, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(2, 3) noreturn void bad_driver(struct device *dev, const char *fmt, ...);
 
 struct device *add_device(const struct device_type *type, void *priv);
 /* The end of the devices' BAR window, once they are all added. */
@@ -136,7 +90,7 @@ uint32_t devices_end(void);
 /* The first BAR goes here: call before add_device(). */
 void devices_init(uint32_t mmio_base);
 
-/* Port I/O and MMIO accesses, as lguest.c decodes them. */
+/* Port I/O and MMIO accesses, as run.c emulates them. */
 uint32_t pio_read(uint16_t port, unsigned int len);
 void pio_write(uint16_t port, unsigned int len, uint32_t val);
 /* False if no device claims the address. */
@@ -188,15 +142,5 @@ void net_setup(const char *arg);
 
 /* rng.c: a virtio entropy source fed from /dev/urandom. */
 void rng_setup(void);
-
-/* privs.c: --user, --group and --chroot. */
-void privs_user(const char *arg);
-void privs_group(const char *arg);
-void privs_chroot(const char *dir);
-bool privs_wanted(void);
-/* Look the names up and check the directory (before setup). */
-void privs_resolve(void);
-/* Chroot, then drop groups and user (after setup). */
-void privs_drop(void);
 
 #endif
