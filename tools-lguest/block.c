@@ -23,7 +23,6 @@
  * VIRTIO_BLK_F_RO, so Linux marks it read-only; a write that comes
  * anyway gets an I/O error, and the file, opened read-only, is safe.
  */
-#define _FILE_OFFSET_BITS 64	/* files over 2 GiB, from a 32-bit program */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>

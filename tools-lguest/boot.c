@@ -26,6 +26,10 @@
 #define CMDLINE_MAX		2048	/* x86's COMMAND_LINE_SIZE */
 #define BZIMAGE_LOAD_GPA	0x100000
 
+/* The guest reads the zero page with the 32-bit layout: ours must match. */
+_Static_assert(sizeof(struct boot_params) == 4096, "struct boot_params is not the zero page");
+_Static_assert(offsetof(struct boot_params, hdr) == 0x1f1, "struct setup_header is not at 0x1f1");
+
 /* Read exactly len bytes at off, or say why not. */
 static void read_exact(int fd, const char *path, void *buf, size_t len,
 		       off_t off)

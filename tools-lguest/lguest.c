@@ -36,7 +36,11 @@
 #include "util.h"
 #include "version.h"
 
-/* The most guest RAM we hand out: the launcher is a 32-bit process. */
+/*
+ * The most guest RAM we hand out: on an i386 host it and the device
+ * window must fit in our 3 GiB, below the host's switcher; on x86_64 we
+ * keep the same limit, which is what the guest side has been run with.
+ */
 #define MAX_MEM_MB	2048
 #define MIN_MEM_MB	2
 /* A gap of unbacked pages between RAM and the devices, as 4.13 had. */
@@ -130,6 +134,8 @@ static void version(void)
 	printf("lguest launcher %s (%s)\n", LGUEST_VERSION, LGUEST_GIT);
 	printf("lguest ABI: /dev/lguest requests 0 to %d (LHREQ_TRAP), hypercalls through vector %#x, boot_params hardware_subarch 1 (as in Linux 4.13)\n",
 	       LHREQ_TRAP, LGUEST_TRAP_ENTRY);
+	printf("built for an %s host: /dev/lguest request words of %zu bits; guests are 32-bit kernels\n",
+	       LGUEST_HOST, 8 * sizeof(unsigned long));
 }
 
 static __printf(1, 2) noreturn void usage_error(const char *fmt, ...)
@@ -190,8 +196,10 @@ static uint32_t parse_mem(const char *s)
 		usage_error("MEM_MB '%s' is not a whole number of MiB", s);
 	mb = n > 6 ? MAX_MEM_MB + 1 : strtoul(s, NULL, 10);
 	if (mb > MAX_MEM_MB)
-		die(EXIT_SETUP, "MEM_MB %s is too large: the limit is %u MiB (guest memory and its device window must fit in this 32-bit launcher, below the host's switcher)",
-		    s, MAX_MEM_MB);
+		die(EXIT_SETUP, "MEM_MB %s is too large: the limit is %u MiB (%s)",
+		    s, MAX_MEM_MB, sizeof(long) == 4 ?
+		    "guest memory and its device window must fit in this 32-bit launcher, below the host's switcher" :
+		    "the limit of the 32-bit launcher, kept on the x86_64 host");
 	if (mb < MIN_MEM_MB)
 		die(EXIT_SETUP, "MEM_MB %s is too small: give at least %u", s, MIN_MEM_MB);
 	return mb << 20;
@@ -232,6 +240,8 @@ static void map_guest_memory(uint32_t window_end)
 	if (mprotect(guest_base, window_end, PROT_READ | PROT_WRITE) < 0)
 		die(EXIT_SETUP, "cannot map %u MiB for the guest: %s; give a smaller MEM_MB",
 		    guest_ram >> 20, strerror(errno));
+	trace("guest memory: %u MiB at %p, devices up to guest-physical %#x",
+	      guest_ram >> 20, (void *)guest_base, window_end);
 }
 
 /* A signal that ends us must not leave the terminal raw. */
@@ -354,8 +364,6 @@ int main(int argc, char *argv[])
 
 	lguest_open();
 	lguest_initialize(guest_base, guest_ram, c.boot.entry, devices_end());
-	trace("guest: %u MiB at %p, devices up to %#x", guest_ram >> 20,
-	      (void *)guest_base, devices_end());
 	/* Every file is open, and the service threads are not started yet. */
 	privs_drop();
 

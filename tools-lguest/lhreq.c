@@ -4,6 +4,13 @@
  * LHREQ_* code then its arguments; pread() runs the guest, or returns
  * what a request asked for.  The file offset picks the virtual CPU, and
  * an lguest guest has one: it is always 0.
+ *
+ * A word is the host kernel's unsigned long, 32 bits on an i386 host and
+ * 64 on an x86_64 one, and we are built for the host we run on (ARCH in
+ * the Makefile), so it is our unsigned long too.  Only the guest's base
+ * address in our memory needs the whole word: everything about the guest
+ * itself (its addresses, registers, interrupt and trap numbers) is a
+ * 32-bit value.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,8 +21,11 @@
 
 static int lguest_fd = -1;
 
+/* The host fills the 32-bit layout whatever its width. */
+_Static_assert(sizeof(struct lguest_pending) == 12, "struct lguest_pending is 12 bytes");
+
 /* One request of n words; dies if the host refuses it. */
-static void request(const uint32_t *req, size_t n, const char *what)
+static void request(const unsigned long *req, size_t n, const char *what)
 {
 	if (pwrite(lguest_fd, req, n * sizeof(*req), 0) < 0)
 		die(EXIT_CRASH, "%s: %s", what, strerror(errno));
@@ -38,8 +48,8 @@ void lguest_open(void)
 void lguest_initialize(void *base, uint32_t ram_end, uint32_t entry,
 		       uint32_t mmio_end)
 {
-	uint32_t req[5] = {
-		LHREQ_INITIALIZE, (uint32_t)(uintptr_t)base,
+	unsigned long req[5] = {
+		LHREQ_INITIALIZE, (unsigned long)base,
 		ram_end / PAGE_SIZE, entry, mmio_end / PAGE_SIZE,
 	};
 
@@ -49,24 +59,30 @@ void lguest_initialize(void *base, uint32_t ram_end, uint32_t entry,
 
 uint32_t lguest_get_reg(unsigned int off)
 {
-	uint32_t req[2] = { LHREQ_GETREG, off }, val;
+	unsigned long req[2] = { LHREQ_GETREG, off }, val;
+	ssize_t r;
 
 	request(req, 2, "LHREQ_GETREG");
-	if (pread(lguest_fd, &val, sizeof(val), 0) != sizeof(val))
+	r = pread(lguest_fd, &val, sizeof(val), 0);
+	if (r < 0)
 		die(EXIT_CRASH, "reading register %u: %s", off, strerror(errno));
+	/* A host of another width: we were built for the wrong ARCH. */
+	if (r != sizeof(val))
+		die(EXIT_CRASH, "reading register %u: %zd bytes, not %zu: this launcher is not built for this host's width (make ARCH=...)",
+		    off, r, sizeof(val));
 	return val;
 }
 
 void lguest_set_reg(unsigned int off, uint32_t val)
 {
-	uint32_t req[3] = { LHREQ_SETREG, off, val };
+	unsigned long req[3] = { LHREQ_SETREG, off, val };
 
 	request(req, 3, "LHREQ_SETREG");
 }
 
 void raise_irq(unsigned int irq)
 {
-	uint32_t req[2] = { LHREQ_IRQ, irq };
+	unsigned long req[2] = { LHREQ_IRQ, irq };
 
 	/* Once the guest is dead this fails; the main thread reports that. */
 	if (pwrite(lguest_fd, req, sizeof(req), 0) < 0 && errno != ENOENT)
@@ -75,7 +91,7 @@ void raise_irq(unsigned int irq)
 
 bool lguest_trap(unsigned int trap)
 {
-	uint32_t req[2] = { LHREQ_TRAP, trap };
+	unsigned long req[2] = { LHREQ_TRAP, trap };
 
 	return pwrite(lguest_fd, req, sizeof(req), 0) >= 0;
 }

@@ -24,6 +24,10 @@
 #include "lhreq.h"
 #include "util.h"
 
+/* The rings are the guest's: the same layout on every host. */
+_Static_assert(sizeof(struct vring_desc) == 16 && sizeof(struct vring_used_elem) == 8,
+	       "virtio ring entries have their spec sizes");
+
 static uint16_t load16(const volatile uint16_t *p)
 {
 	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
