@@ -271,3 +271,80 @@ check "launcher in QEMU: the console test guest runs whole after --user and --ch
 check "launcher in QEMU: five guests in a row each power off" \
 	t_case again 0 "stdout: hello from a bzImage, cmdline: run 5"
 unset t_lg_tests
+
+# The launcher for an x86_64 host: the same sources built with
+# ARCH=x86_64, a native program here, so its setup paths run on this
+# machine (there is no x86_64 lg.ko to run a guest under yet).
+t_lg64=$T_STATE/launcher-x86_64
+t_launcher64_build() {
+	rm -rf "$t_lg64"
+	t_launcher_build_into "$t_lg64" ARCH=x86_64 all || return 1
+	file "$t_lg64/lguest" | grep -q 'ELF 64-bit.*x86-64.*statically linked' ||
+		{ echo "$t_lg64/lguest is not a static x86-64 program: $(file "$t_lg64/lguest")"; return 1; }
+	echo "built $t_lg64/lguest"
+}
+check "launcher for x86_64 (ARCH=x86_64) builds with -Wall -Wextra and no warnings, a static x86-64 program" \
+	t_launcher64_build
+
+# t_launcher64 STATUS TEXT ARGS...: the x86_64 launcher, run here with
+# ARGS, exits with STATUS and says TEXT (stdout for 0, else stderr).
+t_launcher64() {
+	local want=$1 text=$2 rc=0 out=stderr f=$T_LOG.err
+	shift 2
+	[[ -x $t_lg64/lguest ]] || { echo "no $t_lg64/lguest: see the x86_64 build check"; return 1; }
+	# Never run an i386 program here: a broken ARCH=x86_64 build might be one.
+	file "$t_lg64/lguest" | grep -q 'ELF 64-bit.*x86-64' ||
+		{ echo "$t_lg64/lguest is not an x86-64 program: not running it"; return 1; }
+	echo "\$ lguest $*"
+	"$t_lg64/lguest" "$@" </dev/null >"$T_LOG.out" 2>"$T_LOG.err" || rc=$?
+	sed 's/^/stdout: /' "$T_LOG.out"
+	sed 's/^/stderr: /' "$T_LOG.err"
+	((rc == want)) || { echo "exit status $rc, wanted $want"; return 1; }
+	if ((want == 0)); then out=stdout f=$T_LOG.out; fi
+	grep -qF -- "$text" "$f" || { echo "no '$text' on $out"; return 1; }
+	echo "exit status $rc and '$text'"
+}
+check "launcher for x86_64: --help prints the usage and exits 0" \
+	t_launcher64 0 "Usage: lguest" --help
+check "launcher for x86_64: --version says it is built for an x86_64 host, with 64-bit request words" \
+	t_launcher64 0 "built for an x86_64 host: /dev/lguest request words of 64 bits" --version
+check "launcher for x86_64: an unknown option is a usage error (exit 2)" \
+	t_launcher64 2 "unknown option '--bogus'" --bogus 16 "$T_STATE/launcher/tests/hello.elf"
+check "launcher for x86_64: absurd MEM_MB names the limit (exit 2)" \
+	t_launcher64 2 "MEM_MB 100000 is too large: the limit is 2048 MiB" 100000 "$T_STATE/launcher/tests/hello.elf"
+check "launcher for x86_64: an x86-64 ELF is not a guest kernel (exit 2)" \
+	t_launcher64 2 "not a 32-bit x86 executable" 16 "$t_lg64/lguest"
+# A 32-bit test guest, its devices and an initrd set up in memory that
+# mmap() put above 4 GiB, then no /dev/lguest.
+t_launcher64_nodev() {
+	local img=$t_lg64/disk.img base
+	if [[ -e /dev/lguest ]]; then
+		echo "this machine has /dev/lguest: cannot check the missing-module message"
+		return 1
+	fi
+	head -c 8192 /dev/zero >"$img"
+	t_launcher64 2 "/dev/lguest: No such file or directory; load the lg module (modprobe lg)" \
+		-v --rng --block="$img" --initrd="$img" 16 "$T_STATE/launcher/tests/hello.elf" || return 1
+	grep -qF "virtio block: $img, 16 sectors" "$T_LOG.err" || { echo "the disk was not set up"; return 1; }
+	grep -qF "initrd: 8192 bytes at guest-physical 0xffe000" "$T_LOG.err" ||
+		{ echo "the initrd was not loaded at the top of 16 MiB"; return 1; }
+	base=$(sed -n 's/.*guest memory: 16 MiB at \(0x[0-9a-f]*\),.*/\1/p' "$T_LOG.err")
+	[[ -n $base ]] || { echo "no 'guest memory: 16 MiB at ADDRESS' trace"; return 1; }
+	((base > 0xffffffff)) || { echo "guest memory at $base, below 4 GiB"; return 1; }
+	echo "guest memory at $base, above 4 GiB"
+}
+check "launcher for x86_64: a test guest, a disk and an initrd load, then no /dev/lguest says load the lg module (exit 2)" \
+	t_launcher64_nodev
+# The Makefile takes the two hosts lguest has, and names them otherwise.
+t_launcher_badarch() {
+	local out tree
+	tree=$("$LG_REPO/scripts/apply" --version "$T_VERSION" | tail -n1)
+	if out=$(make -C "$LG_REPO/tools-lguest" KSRC="$tree" O="$T_STATE/launcher-arm64" ARCH=arm64 2>&1); then
+		echo "make ARCH=arm64 succeeded: $out"
+		return 1
+	fi
+	echo "$out"
+	grep -qF "ARCH=arm64 is no lguest host; use ARCH=i386 (the default) or ARCH=x86_64" <<<"$out"
+}
+check "launcher Makefile: an ARCH that is no lguest host is refused, with the two that are" t_launcher_badarch
+unset t_lg64
