@@ -348,3 +348,18 @@ t_launcher_badarch() {
 }
 check "launcher Makefile: an ARCH that is no lguest host is refused, with the two that are" t_launcher_badarch
 unset t_lg64
+
+# The parts of the launcher that need no host, natively: the instruction
+# decoder and the walk of the guest's 2-level and PAE page tables.
+t_launcher_unit() {
+	local o=$T_STATE/launcher-unit
+	if ! make -C "$LG_REPO/tools-lguest" O="$o" check >"$T_LOG.out" 2>&1; then
+		cat "$T_LOG.out"
+		echo "make -C tools-lguest check failed"
+		return 1
+	fi
+	cat "$T_LOG.out"
+	! grep -q 'warning:' "$T_LOG.out" || { echo "the unit tests build with warnings"; return 1; }
+	grep -qx 'all passed' "$T_LOG.out"
+}
+check "launcher: the instruction decoder and the guest page walk pass their unit tests (make check)" t_launcher_unit
