@@ -17,6 +17,7 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/lguest.h>
 #include <linux/virtio_console.h>
 #include <linux/virtio_ids.h>
 #include "device.h"
@@ -151,7 +152,12 @@ static const struct device_type console_type = {
 
 void console_setup(void)
 {
-	add_device(&console_type, NULL);
+	struct device *dev = add_device(&console_type, NULL);
+
+	/* The guest's boot console writes to this slot before it scans. */
+	if (dev->slot != LGUEST_CONSOLE_PCI_SLOT)
+		die(EXIT_CRASH, "internal error: the console is in PCI slot %u, not %u",
+		    dev->slot, LGUEST_CONSOLE_PCI_SLOT);
 }
 
 void console_raw_tty(void)

@@ -12,12 +12,6 @@
 #include <sys/types.h>
 #include <linux/lguest_launcher.h>
 
-/* The pt_regs offsets that LHREQ_GETREG and LHREQ_SETREG take. */
-enum {
-	REG_EBX = 0, REG_ECX = 4, REG_EDX = 8, REG_ESI = 12, REG_EDI = 16,
-	REG_EBP = 20, REG_EAX = 24, REG_EIP = 48, REG_CS = 52, REG_ESP = 60,
-};
-
 /* Open /dev/lguest, or exit with a message that says what to do. */
 void lguest_open(void);
 /*
@@ -26,6 +20,7 @@ void lguest_open(void);
  */
 void lguest_initialize(void *base, uint32_t ram_end, uint32_t entry,
 		       uint32_t mmio_end);
+/* off: one of the LGUEST_REG_* of linux/lguest_launcher.h. */
 uint32_t lguest_get_reg(unsigned int off);
 void lguest_set_reg(unsigned int off, uint32_t val);
 /* Raise one of the guest's interrupt lines (any thread may). */

@@ -22,7 +22,8 @@
 
 /* The general registers in x86 encoding order (ModRM reg field). */
 static const unsigned int gpr_offset[8] = {
-	REG_EAX, REG_ECX, REG_EDX, REG_EBX, REG_ESP, REG_EBP, REG_ESI, REG_EDI,
+	LGUEST_REG_EAX, LGUEST_REG_ECX, LGUEST_REG_EDX, LGUEST_REG_EBX,
+	LGUEST_REG_ESP, LGUEST_REG_EBP, LGUEST_REG_ESI, LGUEST_REG_EDI,
 };
 
 static const char *insn_hex(const uint8_t *insn, unsigned int n)
@@ -81,7 +82,8 @@ static void write_gpr(unsigned int reg, unsigned int size, uint32_t val)
 /* Trap 13: port I/O or a cli, from the guest kernel. */
 static void emulate_pio(const struct lguest_pending *p)
 {
-	uint32_t cs = lguest_get_reg(REG_CS), eip = lguest_get_reg(REG_EIP);
+	uint32_t cs = lguest_get_reg(LGUEST_REG_CS);
+	uint32_t eip = lguest_get_reg(LGUEST_REG_EIP);
 	struct pio_insn pi;
 	unsigned int port;
 
@@ -100,7 +102,7 @@ static void emulate_pio(const struct lguest_pending *p)
 			trace("in%c %#x = %#x", "bwl"[pi.size / 2], port, val);
 		}
 	}
-	lguest_set_reg(REG_EIP, eip + pi.len);
+	lguest_set_reg(LGUEST_REG_EIP, eip + pi.len);
 }
 
 /*
@@ -129,7 +131,8 @@ static bool fetch_insn(uint32_t eip, const uint8_t *have, uint8_t *b)
 /* Trap 14: a load or store in the device window. */
 static void emulate_mmio(const struct lguest_pending *p)
 {
-	uint32_t eip = lguest_get_reg(REG_EIP), cs = lguest_get_reg(REG_CS);
+	uint32_t eip = lguest_get_reg(LGUEST_REG_EIP);
+	uint32_t cs = lguest_get_reg(LGUEST_REG_CS);
 	uint8_t b[INSN_MAX] = { 0 };
 	struct mmio_insn mi;
 	uint32_t val = 0;
@@ -160,7 +163,7 @@ static void emulate_mmio(const struct lguest_pending *p)
 			val = (uint32_t)(int32_t)(int16_t)val;
 		write_gpr(mi.reg, mi.dsize, val);
 	}
-	lguest_set_reg(REG_EIP, eip + mi.len);
+	lguest_set_reg(LGUEST_REG_EIP, eip + mi.len);
 	return;
 reflect:
 	reflect_trap(p, eip, cs);
