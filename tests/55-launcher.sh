@@ -12,36 +12,34 @@ t_launcher_build() {
 	echo "built $out/lguest and the test guests in $out/tests"
 }
 
-# t_setup_error STATUS TEXT ARGS...: the launcher, run here with ARGS,
-# exits with STATUS and says TEXT on stderr (or stdout for status 0).
+# t_setup_error NAME STATUS TEXT: in the QEMU run, before lg.ko is
+# loaded (tools-lguest/tests/in-qemu.sh: the launcher is i386, it never
+# runs on this machine), case NAME exited with STATUS and said TEXT on
+# stderr (on stdout for status 0).  The case's stdout or stderr is left
+# in $T_LOG.stdout or $T_LOG.stderr.
 t_setup_error() {
-	local want=$1 text=$2 rc=0 lg=$T_STATE/launcher/lguest
-	shift 2
-	[[ -x $lg ]] || { echo "no launcher: see the build check"; return 1; }
-	echo "\$ lguest $*"
-	"$lg" "$@" </dev/null >"$T_LOG.out" 2>"$T_LOG.err" || rc=$?
-	sed 's/^/stdout: /' "$T_LOG.out"
-	sed 's/^/stderr: /' "$T_LOG.err"
-	((rc == want)) || { echo "exit status $rc, wanted $want"; return 1; }
-	if ((want == 0)); then
-		grep -qF -- "$text" "$T_LOG.out" || { echo "no '$text' on stdout"; return 1; }
-	else
-		grep -qF -- "$text" "$T_LOG.err" || { echo "no '$text' on stderr"; return 1; }
-	fi
-	echo "exit status $rc and '$text'"
+	local name=$1 want=$2 text=$3 stream=stderr
+	((want)) || stream=stdout
+	t_serial_said "$T_STATE/launcher.serial" "$name" "$want" "$stream" "$text" || return 1
+	t_serial_output "$T_STATE/launcher.serial" "$name" | sed -n "s/^$stream: //p" >"$T_LOG.$stream"
 }
 
-# Boot the host kernel once with lg.ko, the launcher and the test guests;
-# tools-lguest/tests/in-qemu.sh runs every case and the checks after this
-# one read their results from the serial log.
+# Boot the host kernel once with lg.ko, the launcher and the test guests,
+# the host's vmlinux and bzImage, a text file and an x86_64 ELF (this
+# machine's bash); tools-lguest/tests/in-qemu.sh runs every case and the
+# checks after this one read their results from the serial log.
 t_launcher_qemu() {
-	local bz out ko lg=$T_STATE/launcher adds=() g rc=0
+	local bz out ko lg=$T_STATE/launcher adds=() g rc=0 bash
 	bz=$(t_bzimage host) || return 1
 	out=$(<"$T_STATE/host.out")
 	ko=$out/drivers/lguest/lg.ko
 	[[ -f $ko ]] || { echo "no $ko: config/host.config needs CONFIG_LGUEST=m"; return 1; }
 	[[ -x $lg/lguest ]] || { echo "no launcher: see the build check"; return 1; }
-	adds=(--add "$ko:/lg/lg.ko" --add "$lg/lguest:/lg/lguest" --add "$lg/tests/ptyrun:/lg/guest/ptyrun")
+	[[ -f $out/vmlinux ]] || { echo "no $out/vmlinux: see the host build"; return 1; }
+	bash=$(command -v bash)
+	adds=(--add "$ko:/lg/lg.ko" --add "$lg/lguest:/lg/lguest" --add "$lg/tests/ptyrun:/lg/guest/ptyrun"
+	      --add "$out/vmlinux:/lg/vmlinux" --add "$bz:/lg/host.bzImage"
+	      --add "$LG_REPO/README.md:/lg/README.md" --add "$bash:/lg/x86_64.elf")
 	for g in "$lg"/tests/*.elf "$lg"/tests/*.bzImage; do
 		adds+=(--add "$g:/lg/guest/$(basename "$g")")
 	done
@@ -77,9 +75,11 @@ t_launcher_ksrc() {
 }
 check "launcher Makefile: a missing or unpatched KSRC is named, with the fix" t_launcher_ksrc
 
-t_lg_tests=$T_STATE/launcher/tests
+check "launcher cases run in QEMU, without and then under lg.ko (one boot)" t_launcher_qemu
+
+# Usage and setup errors, from the QEMU run before lg.ko is loaded.
 check "launcher: --help prints the usage and exits 0" \
-	t_setup_error 0 "Usage: lguest" --help
+	t_setup_error help 0 "Usage: lguest"
 # --version: the Makefile's VERSION, this checkout's git describe, and
 # the ABI's numbers from the uapi header the launcher was built with.
 t_launcher_version() {
@@ -87,12 +87,12 @@ t_launcher_version() {
 	ver=$(sed -n 's/^VERSION := //p' "$LG_REPO/tools-lguest/Makefile")
 	desc=$(git -C "$LG_REPO/tools-lguest" describe --always --dirty)
 	[[ -n $ver && -n $desc ]] || { echo "no VERSION in tools-lguest/Makefile, or no git describe"; return 1; }
-	t_setup_error 0 "lguest launcher $ver (git $desc)" --version
+	t_setup_error version 0 "lguest launcher $ver (git $desc)" || return 1
 	# LHREQ_TRAP is the 8th request (0..7) in the header's enum.
 	grep -q 'LHREQ_TRAP' "$inc" || { echo "no LHREQ_TRAP in $inc"; return 1; }
-	grep -qF "lguest ABI: /dev/lguest requests 0 to 7 (LHREQ_TRAP), hypercalls through vector 0x1f" "$T_LOG.out" ||
+	grep -qF "lguest ABI: /dev/lguest requests 0 to 7 (LHREQ_TRAP), hypercalls through vector 0x1f" "$T_LOG.stdout" ||
 		{ echo "no ABI line"; return 1; }
-	t_setup_error 0 "lguest launcher $ver" -V
+	t_setup_error version-short 0 "lguest launcher $ver"
 }
 check "launcher: --version prints the Makefile's VERSION, git describe and the ABI" t_launcher_version
 
@@ -101,12 +101,12 @@ check "launcher: --version prints the Makefile's VERSION, git describe and the A
 # text.
 t_launcher_help_complete() {
 	local opts o missing=0
-	t_setup_error 0 "Usage: lguest" --help >/dev/null
+	t_setup_error help 0 "Usage: lguest" >/dev/null || { echo "no --help output: see the --help check"; return 1; }
 	mapfile -t opts < <(grep -E '^[[:space:]]*\{ "--[a-z-]+", ' "$LG_REPO/tools-lguest/lguest.c" |
 		grep -oE '"-{1,2}[a-zA-Z-]+"' | tr -d '"' | sort -u)
 	((${#opts[@]} >= 10)) || { echo "found only ${#opts[@]} options in lguest.c: ${opts[*]}"; return 1; }
 	for o in "${opts[@]}"; do
-		if grep -qE -- "(^|[ ,])$o([=, ]|\$)" "$T_LOG.out"; then
+		if grep -qE -- "(^|[ ,])$o([=, ]|\$)" "$T_LOG.stdout"; then
 			echo "documented: $o"
 		else
 			echo "NOT in --help: $o"
@@ -118,110 +118,67 @@ t_launcher_help_complete() {
 check "launcher: --help documents every option the parser takes" t_launcher_help_complete
 
 check "launcher: no arguments is a usage error (exit 2)" \
-	t_setup_error 2 "no MEM_MB and KERNEL given; see lguest --help"
+	t_setup_error no-args 2 "no MEM_MB and KERNEL given; see lguest --help"
 check "launcher: an unknown option is a usage error (exit 2)" \
-	t_setup_error 2 "unknown option '--bogus'" --bogus 16 "$t_lg_tests/hello.elf"
+	t_setup_error unknown-option 2 "unknown option '--bogus'"
 check "launcher: an option without its value names the form (exit 2)" \
-	t_setup_error 2 "--user needs a value, as --user=USER" --user 16 "$t_lg_tests/hello.elf"
+	t_setup_error no-value 2 "--user needs a value, as --user=USER"
 check "launcher: --user of an unknown name (exit 2, says how names are found)" \
-	t_setup_error 2 "--user=no-such-user-lg: no such user in /etc/passwd; give an existing user name or a numeric UID" \
-	--user=no-such-user-lg 16 "$t_lg_tests/hello.elf"
+	t_setup_error user-unknown 2 \
+	"--user=no-such-user-lg: no such user in /etc/passwd; give an existing user name or a numeric UID"
 check "launcher: --user of a UID with no passwd entry and no --group (exit 2)" \
-	t_setup_error 2 "--user=987654: UID 987654 has no entry in /etc/passwd, so it has no group to run with; add --group=GROUP" \
-	--user=987654 16 "$t_lg_tests/hello.elf"
+	t_setup_error user-uid 2 \
+	"--user=987654: UID 987654 has no entry in /etc/passwd, so it has no group to run with; add --group=GROUP"
 check "launcher: --group of an unknown name (exit 2)" \
-	t_setup_error 2 "--group=no-such-group-lg: no such group in /etc/group" \
-	--user=nobody --group=no-such-group-lg 16 "$t_lg_tests/hello.elf"
+	t_setup_error group-unknown 2 "--group=no-such-group-lg: no such group in /etc/group"
 check "launcher: --chroot of a missing directory (exit 2)" \
-	t_setup_error 2 "--chroot=/nonexistent/jail: No such file or directory; give an existing directory" \
-	--chroot=/nonexistent/jail 16 "$t_lg_tests/hello.elf"
+	t_setup_error chroot-missing 2 "--chroot=/nonexistent/jail: No such file or directory; give an existing directory"
 check "launcher: --chroot of a file (exit 2)" \
-	t_setup_error 2 "--chroot=$LG_REPO/README.md: not a directory" \
-	--chroot="$LG_REPO/README.md" 16 "$t_lg_tests/hello.elf"
+	t_setup_error chroot-file 2 "--chroot=/lg/README.md: not a directory"
 check "launcher: --restart=exec with --user is refused (exit 2)" \
-	t_setup_error 2 "--restart=exec cannot be used with --user, --group or --chroot" \
-	--restart=exec --user=nobody 16 "$t_lg_tests/hello.elf"
+	t_setup_error restart-user 2 "--restart=exec cannot be used with --user, --group or --chroot"
 
-# As a user other than root (setpriv), in a directory of our own that
-# user can enter: a disk image it cannot read is refused, one it can only
-# read becomes a read-only disk (-v says so; then /dev/lguest stops it,
-# as on any machine without lg).
+# As nobody (busybox su in QEMU), in a directory that user can enter: a
+# disk image it cannot read is refused, one it can only read becomes a
+# read-only disk (-v says so; then /dev/lguest stops it, as on any
+# machine without lg).
 t_launcher_nonroot_block() {
-	local d rc=0
-	if ((EUID != 0)) || ! command -v setpriv >/dev/null; then
-		echo "needs root and setpriv"
-		return 1
-	fi
-	d=$(mktemp -d /tmp/lguest-nonroot.XXXXXX)
-	# shellcheck disable=SC2064 # expand $d now
-	trap "rm -rf '$d'" RETURN
-	chmod 755 "$d"
-	cp "$T_STATE/launcher/lguest" "$t_lg_tests/hello.elf" "$d/"
-	head -c 4096 /dev/zero >"$d/secret.img"
-	chmod 000 "$d/secret.img"
-	head -c 4096 /dev/zero >"$d/readonly.img"
-	chmod 444 "$d/readonly.img"
-	echo "\$ setpriv --reuid=65534 lguest --block=$d/secret.img 16 hello.elf"
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$d/lguest" --block="$d/secret.img" 16 "$d/hello.elf" \
-		</dev/null >"$T_LOG.out" 2>&1 || rc=$?
-	cat "$T_LOG.out"
-	((rc == 2)) || { echo "exit status $rc, wanted 2"; return 1; }
-	grep -qF -- "--block=$d/secret.img: Permission denied; give a disk image we can read" "$T_LOG.out" ||
-		{ echo "no Permission denied message"; return 1; }
-	rc=0
-	echo "\$ setpriv --reuid=65534 lguest -v --block=$d/readonly.img 16 hello.elf"
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$d/lguest" -v --block="$d/readonly.img" 16 "$d/hello.elf" \
-		</dev/null >"$T_LOG.out" 2>&1 || rc=$?
-	cat "$T_LOG.out"
-	((rc == 2)) || { echo "exit status $rc, wanted 2 (no /dev/lguest here)"; return 1; }
-	grep -qF "virtio block $d/readonly.img: cannot open it for writing (Permission denied): the guest gets a read-only disk" "$T_LOG.out" ||
-		{ echo "no message that the disk is read-only"; return 1; }
-	grep -qF "virtio block: $d/readonly.img, 8 sectors, read-only" "$T_LOG.out" ||
-		{ echo "the disk was not set up read-only"; return 1; }
+	local d=/tmp/nonroot
+	t_case nonroot-secret 2 "--block=$d/secret.img: Permission denied; give a disk image we can read" || return 1
+	t_case nonroot-readonly 2 \
+		"virtio block $d/readonly.img: cannot open it for writing (Permission denied): the guest gets a read-only disk" \
+		"virtio block: $d/readonly.img, 8 sectors, read-only" \
+		"/dev/lguest: No such file or directory"
 }
 check "launcher: as non-root, an unreadable --block file is refused (exit 2); a read-only one becomes a read-only disk" \
 	t_launcher_nonroot_block
 check "launcher: --block=FILE,ro of a directory is refused (exit 2)" \
-	t_setup_error 2 "--block=$T_STATE: not a regular file or block device" --block="$T_STATE,ro" 16 "$t_lg_tests/hello.elf"
+	t_setup_error block-dir-ro 2 "--block=/tmp/a-dir: not a regular file or block device"
 
 check "launcher: MEM_MB that is not a number (exit 2)" \
-	t_setup_error 2 "MEM_MB '16M' is not a whole number of MiB" 16M "$t_lg_tests/hello.elf"
+	t_setup_error mem-nan 2 "MEM_MB '16M' is not a whole number of MiB"
 check "launcher: absurd MEM_MB names the limit (exit 2)" \
-	t_setup_error 2 "MEM_MB 100000 is too large: the limit is 2048 MiB" 100000 "$t_lg_tests/hello.elf"
+	t_setup_error mem-big 2 "MEM_MB 100000 is too large: the limit is 2048 MiB"
 check "launcher: a missing kernel file (exit 2)" \
-	t_setup_error 2 "/nonexistent/vmlinux: No such file or directory" 16 /nonexistent/vmlinux
+	t_setup_error kernel-missing 2 "/nonexistent/vmlinux: No such file or directory"
 check "launcher: a file that is not a kernel image (exit 2)" \
-	t_setup_error 2 "not a kernel image" 16 "$LG_REPO/README.md"
+	t_setup_error kernel-text 2 "not a kernel image"
 check "launcher: an ELF file that is not an i386 executable (exit 2)" \
-	t_setup_error 2 "not a 32-bit x86 executable" 16 "$(command -v bash)"
+	t_setup_error kernel-elf64 2 "not a 32-bit x86 executable"
 check "launcher: a missing initrd (exit 2)" \
-	t_setup_error 2 "/nonexistent/initrd: No such file or directory; give a readable initrd" \
-	--initrd=/nonexistent/initrd 16 "$t_lg_tests/hello.elf"
-t_big_initrd() {
-	head -c 3M /dev/zero >"$T_STATE/launcher/big.img"
-	t_setup_error 2 "do not fit between the kernel (ending at" \
-		--initrd="$T_STATE/launcher/big.img" 4 "$t_lg_tests/hello.elf"
-}
-check "launcher: an initrd too big for guest memory (exit 2)" t_big_initrd
+	t_setup_error initrd-missing 2 "/nonexistent/initrd: No such file or directory; give a readable initrd"
+check "launcher: an initrd too big for guest memory (exit 2)" \
+	t_setup_error initrd-big 2 "do not fit between the kernel (ending at"
 
 # The real host kernel: its vmlinux and bzImage load, then the launcher
-# stops at /dev/lguest, which this machine (normally) does not have.
+# stops at /dev/lguest (lg.ko is not loaded yet).
 t_real_kernel() {
-	local kind=$1 bz out img
-	bz=$(t_bzimage host) || return 1
-	out=$(<"$T_STATE/host.out")
-	if [[ $kind == vmlinux ]]; then img=$out/vmlinux; else img=$bz; fi
-	t_setup_error 2 "needs guest memory up to" 8 "$img"
-	if [[ -e /dev/lguest ]]; then
-		echo "this machine has /dev/lguest: not checking the missing-module message"
-		return 0
-	fi
-	t_setup_error 2 "/dev/lguest: No such file or directory; load the lg module (modprobe lg)" 64 "$img"
+	t_setup_error "$1-small" 2 "needs guest memory up to" &&
+		t_setup_error "$1-nodev" 2 "/dev/lguest: No such file or directory; load the lg module (modprobe lg)"
 }
 check "launcher: a real i386 vmlinux loads (too-small MEM_MB, then no /dev/lguest: exit 2)" t_real_kernel vmlinux
-check "launcher: a real bzImage loads (too-small MEM_MB, then no /dev/lguest: exit 2)" t_real_kernel bzImage
+check "launcher: a real bzImage loads (too-small MEM_MB, then no /dev/lguest: exit 2)" t_real_kernel bzimage
 
-check "launcher cases run in QEMU under lg.ko (one boot)" t_launcher_qemu
 check "launcher in QEMU: without lg.ko, /dev/lguest is missing (exit 2, says modprobe lg)" \
 	t_case nodev 2 "stderr: lguest: /dev/lguest: No such file or directory; load the lg module (modprobe lg)"
 check "launcher in QEMU: test guest probes PCI, uses the early console, MMIO and both virtqueues, powers off (exit 0)" \
@@ -249,17 +206,23 @@ check "launcher in QEMU: a guest the host kills exits 255 with the host's reason
 check "launcher in QEMU: --verbose traces the kernel load and the devices on stderr" \
 	t_case verbose 0 "stderr: lguest: bzImage: " "stderr: lguest: PCI slot 1: virtio console, BAR0 0x1100000, IRQ 1" \
 	"stderr: lguest: the guest powered off"
-check "launcher in QEMU: a terminal on stdin is restored after power-off and after a panic" \
-	t_case tty 0 "stdout: tty restored after power-off" "stdout: tty restored after panic"
+t_launcher_tty() {
+	t_case tty-poweroff 0 "stdout: raw while running: ICANON ECHO ISIG IEXTEN ICRNL IXON off" \
+		"stdout: hello from a bzImage" "stdout: launcher exit status 0" "stdout: tty restored" &&
+		t_case tty-panic 0 "stdout: raw while running: ICANON ECHO ISIG IEXTEN ICRNL IXON off" \
+			"stdout: about to panic" "stdout: launcher exit status 255" "stdout: tty restored"
+}
+check "launcher in QEMU: a terminal on stdin (the serial console) is raw while the guest runs, restored after power-off and after a panic" \
+	t_launcher_tty
 check "launcher in QEMU: on a pty, raw while the guest runs and restored on SIGTERM" \
 	t_case pty-term 0 "stdout: raw while running: ICANON ECHO ISIG IEXTEN ICRNL IXON off" \
 	"stdout: launcher killed by signal 15" "stdout: tty restored"
-check "launcher in QEMU: on a pty, restored on SIGINT" \
+check "launcher in QEMU: on a pty, raw, then restored on SIGINT" \
 	t_case pty-int 0 "stdout: raw while running:" "stdout: launcher killed by signal 2" "stdout: tty restored"
-check "launcher in QEMU: on a pty, restored on SIGHUP" \
+check "launcher in QEMU: on a pty, raw, then restored on SIGHUP" \
 	t_case pty-hup 0 "stdout: raw while running:" "stdout: launcher killed by signal 1" "stdout: tty restored"
-check "launcher in QEMU: on a pty, restored after a guest driver error (exit 255)" \
-	t_case pty-error 0 "stdout: lguest: guest driver error" "stdout: launcher exit status 255" "stdout: tty restored"
+check "launcher in QEMU: on a pty, raw, then restored after a guest driver error (exit 255)" \
+	t_case pty-error 0 "stdout: raw while running:" "stdout: lguest: guest driver error" "stdout: launcher exit status 255" "stdout: tty restored"
 check "launcher in QEMU: --user=lgtest --chroot: runs as 1234:1234 with its groups (1234 4321), root /tmp/jail" \
 	t_case privs-name 143 "stdout: idle: waiting to be stopped" "stdout: Uid: [1234 1234 1234 1234]" \
 	"stdout: Gid: [1234 1234 1234 1234]" "stdout: Groups: [1234 4321]" "stdout: root: [/tmp/jail]"
@@ -270,7 +233,14 @@ check "launcher in QEMU: the console test guest runs whole after --user and --ch
 	t_case privs-console 0 "stdout: received: ping from stdin" "stdout: virtio console ok"
 check "launcher in QEMU: five guests in a row each power off" \
 	t_case again 0 "stdout: hello from a bzImage, cmdline: run 5"
-unset t_lg_tests
+t_launcher_rmmod() {
+	local rc
+	rc=$(t_serial_value "$T_STATE/launcher.serial" rmmod) || return 1
+	[[ $rc == rc=0 ]] || { echo "rmmod lg: '${rc:-no report}'; serial log: $T_STATE/launcher.serial"; return 1; }
+	echo "rmmod lg: exit 0"
+}
+check "launcher in QEMU: rmmod lg succeeds after the guests" t_launcher_rmmod
+
 
 # The launcher for an x86_64 host: the same sources built with
 # ARCH=x86_64, a native program here, so its setup paths run on this

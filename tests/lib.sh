@@ -211,3 +211,17 @@ t_scripts_boot() {
 	fi
 	return "$rc"
 }
+
+# t_serial_said SERIAL NAME STATUS STREAM TEXT...: in a QEMU run's serial
+# log, case NAME exited with STATUS and each TEXT is on one of its
+# "STREAM: " lines (stdout or stderr), not just anywhere in the block.
+t_serial_said() {
+	local serial=$1 name=$2 want=$3 stream=$4 lines text
+	shift 4
+	t_serial_case "$serial" "$name" "$want" || return 1
+	lines=$(t_serial_output "$serial" "$name" | sed -n "s/^$stream: //p")
+	for text in "$@"; do
+		grep -qF -- "$text" <<<"$lines" || { echo "no '$text' on $stream; serial log: $serial"; return 1; }
+	done
+	echo "case $name: on $stream: $*"
+}

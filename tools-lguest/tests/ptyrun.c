@@ -1,25 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ptyrun: run a command (the launcher) on a pseudo-terminal, and check
- * that it leaves the terminal as it found it.
+ * that it makes its terminal raw while it runs and leaves it as it found
+ * it.
  *
- *	ptyrun SIGNAL TEXT COMMAND [ARGS...]
+ *	ptyrun [--stdin=TTY] SIGNAL TEXT COMMAND [ARGS...]
  *
  * The command gets a new session whose controlling terminal is the pty
- * slave, as its stdin, stdout and stderr.  We read what it writes until
- * TEXT appears, then look at the terminal: the launcher should have put
- * it in raw mode.  Then we send SIGNAL (TERM, INT or HUP; "none" waits
- * for the command to end by itself), wait for it, and compare the
- * terminal's settings with those from before.  Each finding is a line
- * on stdout; the exit status is 0 only if the terminal was raw while
- * the command ran (unless SIGNAL is none: an error path may end it too
- * soon to look) and restored after.
+ * slave, as its stdin, stdout and stderr (with --stdin, TTY is its stdin
+ * instead, e.g. /dev/console: the terminal whose modes are checked).
+ *
+ * Before it starts, the pty's output is stopped (tcflow TCOOFF): the
+ * command's first write to it blocks, so it cannot go on, exit and put
+ * the terminal back before we have looked.  Once the terminal is raw (or
+ * after 30 s, or when the command has ended) we look, then restart the
+ * output.  We read what it writes until TEXT appears; then we send
+ * SIGNAL (TERM, INT or HUP; "none" waits for the command to end by
+ * itself), wait for it, and compare the terminal's settings with those
+ * from before.  Each finding is a line on stdout; the exit status is 0
+ * only if the terminal was raw while the command ran and restored after.
  *
  * Built static for the QEMU host by tests/Makefile; see in-qemu.sh.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,6 +34,7 @@
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 static int parse_signal(const char *s)
@@ -44,14 +51,31 @@ static int parse_signal(const char *s)
 	exit(2);
 }
 
-/* Read from the master until text shows up (or the slave side closes). */
-static int wait_for(int master, const char *text)
+/* Has the command ended?  (It stays a zombie for waitpid() later.) */
+static int ended(pid_t pid)
+{
+	siginfo_t si = { 0 };
+
+	return waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid;
+}
+
+/*
+ * Read from the master until text shows up, or the command has ended
+ * and written nothing more (we hold a slave open, so no EOF comes).
+ */
+static int wait_for(int master, const char *text, pid_t pid)
 {
 	static char buf[65536];
+	struct pollfd pfd = { .fd = master, .events = POLLIN };
 	size_t len = 0;
 	ssize_t r;
 
 	for (;;) {
+		if (poll(&pfd, 1, 100) <= 0) {
+			if (ended(pid) && poll(&pfd, 1, 0) <= 0)
+				return 0;
+			continue;
+		}
 		r = read(master, buf + len, sizeof(buf) - 1 - len);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -64,6 +88,37 @@ static int wait_for(int master, const char *text)
 			return 1;
 		if (len == sizeof(buf) - 1)
 			len = 0;
+	}
+}
+
+static int is_raw(const struct termios *t)
+{
+	return !(t->c_lflag & (ICANON | ECHO | ISIG | IEXTEN)) && !(t->c_iflag & (ICRNL | IXON));
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Until the terminal is raw, the command has ended, or 30 s have gone by:
+ * the command is stuck in its first write meanwhile, so what we see is
+ * its state while it runs.  Returns 1 if raw, with its settings in *t.
+ */
+static int wait_raw(int tty, pid_t pid, struct termios *t)
+{
+	double end = now() + 30;
+
+	for (;;) {
+		if (tcgetattr(tty, t) == 0 && is_raw(t))
+			return 1;
+		if (ended(pid) || now() > end)
+			return 0;
+		sched_yield();
 	}
 }
 
@@ -88,13 +143,17 @@ static int same_tty(const struct termios *a, const struct termios *b)
 int main(int argc, char *argv[])
 {
 	struct termios before, during, after;
-	int master, slave, sig, status, ok = 1;
-	const char *text;
+	int master, slave, tty, sig, status, ok = 1;
+	const char *text, *stdin_tty = NULL;
 	char *name;
 	pid_t pid;
 
+	if (argc > 1 && !strncmp(argv[1], "--stdin=", 8)) {
+		stdin_tty = argv[1] + 8;
+		argv++, argc--;
+	}
 	if (argc < 4) {
-		fprintf(stderr, "usage: ptyrun TERM|INT|HUP|none TEXT COMMAND [ARGS...]\n");
+		fprintf(stderr, "usage: ptyrun [--stdin=TTY] TERM|INT|HUP|none TEXT COMMAND [ARGS...]\n");
 		return 2;
 	}
 	sig = parse_signal(argv[1]);
@@ -109,12 +168,29 @@ int main(int argc, char *argv[])
 	}
 	/* Ours stays open, to read the settings after the command is gone. */
 	slave = open(name, O_RDWR | O_NOCTTY);
-	if (slave < 0 || tcgetattr(slave, &before) < 0) {
+	if (slave < 0) {
 		perror("ptyrun: the pty slave");
 		return 2;
 	}
-	printf("pty %s: icanon %d echo %d isig %d\n", name, !!(before.c_lflag & ICANON),
+	tty = slave;
+	if (stdin_tty) {
+		tty = open(stdin_tty, O_RDWR | O_NOCTTY);
+		if (tty < 0) {
+			perror(stdin_tty);
+			return 2;
+		}
+		name = (char *)stdin_tty;
+	}
+	if (tcgetattr(tty, &before) < 0) {
+		perror("ptyrun: tcgetattr");
+		return 2;
+	}
+	printf("terminal %s: icanon %d echo %d isig %d\n", name, !!(before.c_lflag & ICANON),
 	       !!(before.c_lflag & ECHO), !!(before.c_lflag & ISIG));
+	if (tcflow(slave, TCOOFF) < 0) {
+		perror("ptyrun: tcflow TCOOFF");
+		return 2;
+	}
 
 	pid = fork();
 	if (pid < 0) {
@@ -126,29 +202,32 @@ int main(int argc, char *argv[])
 		setsid();
 		if (ioctl(slave, TIOCSCTTY, 0) < 0)
 			perror("ptyrun: TIOCSCTTY");
-		dup2(slave, 0);
+		dup2(stdin_tty ? tty : slave, 0);
 		dup2(slave, 1);
 		dup2(slave, 2);
 		close(master);
 		if (slave > 2)
 			close(slave);
+		if (tty > 2 && tty != slave)
+			close(tty);
 		execv(argv[3], argv + 3);
 		perror(argv[3]);
 		_exit(127);
 	}
 
-	if (!wait_for(master, text)) {
+	if (wait_raw(tty, pid, &during)) {
+		printf("raw while running: ICANON ECHO ISIG IEXTEN ICRNL IXON off\n");
+	} else {
+		printf("NOT raw while running: lflag %#x iflag %#x\n", during.c_lflag, during.c_iflag);
+		ok = 0;
+	}
+	tcflow(slave, TCOON);
+
+	if (!wait_for(master, text, pid)) {
 		printf("\nptyrun: '%s' never came\n", text);
 		ok = 0;
 	} else {
 		printf("\nptyrun: saw '%s'\n", text);
-	}
-	if (tcgetattr(slave, &during) == 0 && !(during.c_lflag & (ICANON | ECHO | ISIG | IEXTEN)) &&
-	    !(during.c_iflag & (ICRNL | IXON))) {
-		printf("raw while running: ICANON ECHO ISIG IEXTEN ICRNL IXON off\n");
-	} else if (sig) {
-		printf("NOT raw while running: lflag %#x iflag %#x\n", during.c_lflag, during.c_iflag);
-		ok = 0;
 	}
 	if (sig) {
 		printf("sending SIG%s\n", argv[1]);
@@ -182,7 +261,7 @@ int main(int argc, char *argv[])
 		printf("it was not ended by the signal we sent\n");
 		ok = 0;
 	}
-	if (tcgetattr(slave, &after) < 0) {
+	if (tcgetattr(tty, &after) < 0) {
 		perror("ptyrun: tcgetattr");
 		return 2;
 	}
