@@ -1,0 +1,42 @@
+# test: scripts/bench runs natively and in a guest in one boot and prints sane figures
+# shellcheck shell=bash
+
+# A short run (two rows, three rounds): the harness works end to end and
+# its sanity row agrees. Not a timing test: the figures are only printed.
+t_bench() {
+	local j
+	t_bzimage guest >/dev/null || return 1
+	"$LG_REPO/scripts/bench" --version "$T_VERSION" --rows compute,syscall --runs 3 --json >"$T_LOG.json"
+	j=$(<"$T_LOG.json")
+	echo "$j"
+	python3 - "$T_LOG.json" "$T_LOG.notes" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+rows = {r["row"]: r for r in d["rows"]}
+bad = []
+for name in ("compute", "syscall"):
+    r = rows.get(name)
+    if not r or not r["native_ns"] or not r["guest_ns"]:
+        bad.append(f"{name}: no figure natively or in the guest")
+if not bad:
+    ratio = rows["compute"]["guest_ns"] / rows["compute"]["native_ns"]
+    # Pure computation costs the same in a guest: anything far from 1x
+    # means the harness or the guest's clock is wrong.
+    if not 0.5 <= ratio <= 2.0:
+        bad.append(f"compute: guest/native {ratio:.2f}x, not about 1x")
+    # Direct system calls: the guest's int $0x80 never leaves it.
+    if not 0 <= rows["syscall"]["exits_per_op"] < 0.5:
+        bad.append(f"syscall: {rows['syscall']['exits_per_op']} host exits per call")
+with open(sys.argv[2], "a") as notes:
+    for n, r in rows.items():
+        if r["native_ns"] and r["guest_ns"]:
+            notes.write(f"bench {n}: native {r['native_ns']} ns, guest {r['guest_ns']} ns "
+                        f"({r['guest_ns'] / r['native_ns']:.2f}x), {r['exits_per_op']:.3f} exits/op\n")
+    notes.write(f"bench: guest launch-to-init {d['guest_launch_to_init_s']} s, "
+                f"{d['guest_boot_exits']} exits to boot\n")
+for b in bad:
+    print(b)
+sys.exit(1 if bad else 0)
+EOF
+}
+check "scripts/bench: compute and syscall rows natively and in a guest, compute about 1x, syscalls without exits" t_bench
