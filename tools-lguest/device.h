@@ -135,10 +135,9 @@ void block_setup(const char *arg);
 
 /*
  * net.c: a virtio NIC whose other end is a new tap device in the host;
- * arg is the option without its dashes, "tunnet=IPADDR[:MAC]" or
- * "tunnet=bridge:NAME[:MAC]".
+ * val is the option's value, "IPADDR[:MAC]" or "bridge:NAME[:MAC]".
  */
-void net_setup(const char *arg);
+void net_setup(const char *val);
 
 /* rng.c: a virtio entropy source fed from /dev/urandom. */
 void rng_setup(void);

@@ -380,11 +380,12 @@ static void open_tap(struct net *net)
 			strerror(errno));
 }
 
-void net_setup(const char *arg)
+void net_setup(const char *val)
 {
 	struct net *net = calloc_or_die(sizeof(*net));
 	struct device_type *type = calloc_or_die(sizeof(*type));
-	const char *val = arg + strlen("tunnet="), *colon;
+	const char *colon;
+	char *arg;
 	char where[64];
 	char *bridge = NULL;
 	struct in_addr addr;
@@ -393,6 +394,10 @@ void net_setup(const char *arg)
 	bool has_mac;
 	int sk;
 
+	/* Messages name the option as it was given: "--tunnet=VALUE". */
+	arg = calloc_or_die(strlen("tunnet=") + strlen(val) + 1);
+	strcpy(arg, "tunnet=");
+	strcat(arg, val);
 	net->arg = arg;
 	net->tap_fd = -1;
 	*type = net_type;
