@@ -1,9 +1,9 @@
 # test: the launcher's virtio disk (--block) and entropy device (--rng) work in a Linux guest
 # shellcheck shell=bash
 
-# The launcher refuses a bad --block file here, on the machine running the
-# tests.  Then one QEMU boot of the guest-variant kernel runs
-# tests/guest/devices-host.sh: lg.ko and one guest, that same bzImage,
+# One QEMU boot of the guest-variant kernel runs
+# tests/guest/devices-host.sh: the launcher refusing bad --block files
+# (before lg.ko is loaded), then lg.ko and one guest, that same bzImage,
 # with --rng --block=/tmp/disk.img and a second disk, an ext2 image made
 # here with mke2fs, whose init runs tests/guest/devices-guest.sh (the
 # host loop-mounts the ext2 image after it, and sends the image back
@@ -46,43 +46,27 @@ t_dev_mkext2() {
 	(cd "$d" && find . -type f -exec md5sum {} +)
 }
 
-# t_dev_error TEXT ARGS...: the launcher, run here with ARGS, exits 2 and
-# says TEXT on stderr.
-t_dev_error() {
-	local text=$1 rc=0 lg=$t_dev_run/launcher/lguest
-	shift
-	[[ -x $lg ]] || { echo "no launcher: see the build check"; return 1; }
-	echo "\$ lguest $*"
-	"$lg" "$@" </dev/null >"$T_LOG.out" 2>"$T_LOG.err" || rc=$?
-	sed 's/^/stdout: /' "$T_LOG.out"
-	sed 's/^/stderr: /' "$T_LOG.err"
-	((rc == 2)) || { echo "exit status $rc, wanted 2"; return 1; }
-	grep -qF -- "$text" "$T_LOG.err" || { echo "no '$text' on stderr"; return 1; }
-	echo "exit status 2 and '$text'"
-}
+# t_dev_error NAME TEXT: in the QEMU run, before lg.ko is loaded
+# (tests/guest/devices-host.sh: the launcher is i386, it never runs on
+# this machine), case NAME exited 2 and said TEXT on stderr.
+t_dev_error() { t_serial_said "$t_dev_serial_f" "$1" 2 stderr "$2"; }
 
 t_dev_missing() {
-	t_dev_error "--block=/nonexistent/disk.img: No such file or directory; give a disk image we can read and write" \
-		--block=/nonexistent/disk.img 64 "$(t_bzimage guest)"
+	t_dev_error block-missing \
+		"--block=/nonexistent/disk.img: No such file or directory; give a disk image we can read and write"
 }
 
 # Root may write any file, so a directory is what cannot be opened read-write.
 t_dev_unwritable() {
-	mkdir -p "$t_dev_run/a-dir"
-	t_dev_error "--block=$t_dev_run/a-dir: Is a directory; give a disk image we can read and write" \
-		--block="$t_dev_run/a-dir" 64 "$(t_bzimage guest)"
+	t_dev_error block-dir "--block=/tmp/a-dir: Is a directory; give a disk image we can read and write"
 }
 
 t_dev_badsize() {
-	head -c 1000 /dev/zero >"$t_dev_run/odd.img"
-	t_dev_error "--block=$t_dev_run/odd.img: its size, 1000 bytes, is not a whole number of 512-byte sectors; pad it (truncate -s %512 $t_dev_run/odd.img)" \
-		--rng --block="$t_dev_run/odd.img" 64 "$(t_bzimage guest)"
+	t_dev_error block-odd "--block=/tmp/odd.img: its size, 1000 bytes, is not a whole number of 512-byte sectors; pad it (truncate -s %512 /tmp/odd.img)"
 }
 
 t_dev_empty() {
-	: >"$t_dev_run/empty.img"
-	t_dev_error "--block=$t_dev_run/empty.img: the file is empty; give it a size (truncate -s 64M" \
-		--block="$t_dev_run/empty.img" 64 "$(t_bzimage guest)"
+	t_dev_error block-empty "--block=/tmp/empty.img: the file is empty; give it a size (truncate -s 64M"
 }
 
 t_dev_boot() {
@@ -209,10 +193,6 @@ t_dev_ext2_fsck() {
 t_dev_rmmod() { t_dev_serial | grep -x "=== rmmod rc=0"; }
 
 check "devices: launcher, blk.elf and the guest initramfs build (no warnings)" t_dev_prepare
-check "devices: --block of a missing file: exit 2 naming the file, cause and fix" t_dev_missing
-check "devices: --block of a file that cannot be opened read-write: exit 2" t_dev_unwritable
-check "devices: --block of a file that is not whole sectors: exit 2 with the fix" t_dev_badsize
-check "devices: --block of an empty file: exit 2 with the fix" t_dev_empty
 t_dev_blk_ro() {
 	t_dev_exit blk-ro "read-only disk: F_RO offered, read ok, write IOERR, flush ok" || return 1
 	t_dev_serial | grep -x "=== small-ro-unchanged" >/dev/null ||
@@ -244,6 +224,10 @@ t_dev_checks() {
 	t_dev_v=$1 t_dev_serial_f=$T_STATE/devices-$1.serial t_dev_l=''
 	[[ $1 == *+pae ]] && t_dev_l=' (PAE)'
 	check "devices$t_dev_l: host boots and runs a guest with --rng --block=/tmp/disk.img --block=ext2.img" t_dev_boot
+	check "devices$t_dev_l: --block of a missing file: exit 2 naming the file, cause and fix" t_dev_missing
+	check "devices$t_dev_l: --block of a file that cannot be opened read-write: exit 2" t_dev_unwritable
+	check "devices$t_dev_l: --block of a file that is not whole sectors: exit 2 with the fix" t_dev_badsize
+	check "devices$t_dev_l: --block of an empty file: exit 2 with the fix" t_dev_empty
 	check "devices$t_dev_l: the guest powers off (launcher exit 0) after its device checks" \
 		t_dev_exit devices "LGTEST-RESULT: 0" "GUEST-DEVICES-DONE"
 	check "devices$t_dev_l: guest PCI: rng in slot 2 (0x1044, class ff0000, IRQ 2), blocks in slots 3 and 4 (0x1042, class 018000, IRQ 3 and 4)" \
@@ -257,6 +241,8 @@ t_dev_checks() {
 	check "devices$t_dev_l: the guest's text at sector 6144 is in the image file after it powers off" t_dev_wrote_text
 	check "devices$t_dev_l: the guest's write to the last sector (8191) is in the image file" t_dev_wrote_last
 	check "devices$t_dev_l: the guest's 1 MiB at 2 MiB is in the image file intact (md5)" t_dev_wrote_md5
+	check "devices$t_dev_l: the guest's write past the end of /dev/vda is refused" \
+		t_dev_has devices "GUEST-PAST-END: refused"
 	check "devices$t_dev_l: the image file keeps its size (no write past the end) and the host's sector 0" t_dev_image_kept
 	check "devices$t_dev_l: guest hw_random uses virtio_rng.0" t_dev_has devices "GUEST-RNG-CURRENT: virtio_rng.0"
 	check "devices$t_dev_l: guest reads 64 bytes from /dev/hwrng, and two reads differ" \

@@ -25,6 +25,25 @@ report() {
 	echo "=== end $1"
 }
 
+# Bad --block files, refused before lg.ko is needed (exit 2; the
+# launcher is i386, so tests/65-devices.sh cannot run it itself).
+bad_block() {
+	name=$1
+	shift
+	$L "$@" </dev/null >"/tmp/$name.out" 2>"/tmp/$name.err"
+	echo "=== case $name rc=$?"
+	sed 's/^/stdout: /' "/tmp/$name.out"
+	sed 's/^/stderr: /' "/tmp/$name.err"
+	echo "=== end $name"
+}
+mkdir -p /tmp/a-dir
+head -c 1000 /dev/zero >/tmp/odd.img
+: >/tmp/empty.img
+bad_block block-missing --block=/nonexistent/disk.img 64 $K
+bad_block block-dir --block=/tmp/a-dir 64 $K
+bad_block block-odd --rng --block=/tmp/odd.img 64 $K
+bad_block block-empty --block=/tmp/empty.img 64 $K
+
 insmod /lg/lg.ko || echo "=== insmod lg.ko failed"
 
 # A 4 MiB image: a line of text no one can guess in sector 0, 1 MiB of
