@@ -113,9 +113,10 @@ static long row_fork(void)
 	return n;
 }
 
-static long row_exec(void)
+/* Run n children that exec path with argv, each waited for and checked. */
+static long run_children(int n, const char *path, char *const argv[])
 {
-	int i, n = 40, st;
+	int i, st;
 	pid_t pid;
 
 	for (i = 0; i < n; i++) {
@@ -123,64 +124,45 @@ static long row_exec(void)
 		if (pid < 0)
 			die("fork");
 		if (!pid) {
-			execl(self, self, "--noop", (char *)NULL);
+			execv(path, argv);
 			_exit(127);
 		}
 		if (waitpid(pid, &st, 0) != pid || st)
-			die("exec child");
+			die(path);
 	}
 	return n;
+}
+
+static long row_exec(void)
+{
+	char *argv[] = { (char *)self, "--noop", NULL };
+
+	return run_children(40, self, argv);
 }
 
 /* One operation: a small shell script of pipes, forks and files. */
 static long row_shell(void)
 {
-	static const char script[] =
+	char *argv[] = { "sh", "-c",
 		"d=/tmp/bench-sh.$$; mkdir -p $d; "
 		"seq 1 200 | sort -r | head -n 50 > $d/a; "
 		"cat $d/a $d/a | wc -l > $d/b; grep -c 1 $d/a > /dev/null; "
-		"ls -l $d | wc -l > /dev/null; rm -rf $d";
-	int i, n = 10, st;
-	pid_t pid;
+		"ls -l $d | wc -l > /dev/null; rm -rf $d", NULL };
 
-	for (i = 0; i < n; i++) {
-		pid = fork();
-		if (pid < 0)
-			die("fork");
-		if (!pid) {
-			execl("/bin/sh", "sh", "-c", script, (char *)NULL);
-			_exit(127);
-		}
-		if (waitpid(pid, &st, 0) != pid || st)
-			die("shell child");
-	}
-	return n;
+	return run_children(10, "/bin/sh", argv);
 }
 
 /* One operation: compressing and sorting a generated tree of text. */
 static long row_macro(void)
 {
-	static const char script[] =
+	char *argv[] = { "sh", "-c",
 		"d=/tmp/bench-macro.$$; mkdir -p $d/src; i=0; "
 		"while [ $i -lt 40 ]; do seq $i 3 600 > $d/src/f$i.txt; i=$((i + 1)); done; "
 		"cat $d/src/*.txt | sort -n | uniq -c | sort -rn > $d/sorted; "
 		"tar -C $d -cf - src | gzip -c > $d/src.tgz; gzip -dc $d/src.tgz | tar -tf - | wc -l > /dev/null; "
-		"md5sum $d/src/*.txt > /dev/null; rm -rf $d";
-	int i, n = 2, st;
-	pid_t pid;
+		"md5sum $d/src/*.txt > /dev/null; rm -rf $d", NULL };
 
-	for (i = 0; i < n; i++) {
-		pid = fork();
-		if (pid < 0)
-			die("fork");
-		if (!pid) {
-			execl("/bin/sh", "sh", "-c", script, (char *)NULL);
-			_exit(127);
-		}
-		if (waitpid(pid, &st, 0) != pid || st)
-			die("macro child");
-	}
-	return n;
+	return run_children(2, "/bin/sh", argv);
 }
 
 /* One operation: copying 1 MiB. */
