@@ -102,7 +102,8 @@ t_pristine() { "$LG_REPO/scripts/get-kernel" --no-deps --version "$T_VERSION" --
 
 # t_build VARIANT: build a variant once per run, its result remembered in
 # $T_STATE. VARIANT is host, guest, pristine-host or pristine-guest, with
-# "+pae" appended for the PAE page-table variant (config/pae.config).
+# "+pae" appended for the PAE page-table variant (config/pae.config), or
+# x86_64, the x86_64 host kernel (scripts/build --arch x86_64).
 # Its warnings go to $T_STATE/VARIANT.warnings, its build dir to
 # $T_STATE/VARIANT.out.
 t_build() {
@@ -113,6 +114,7 @@ t_build() {
 	fi
 	case $v in
 	pristine-*) args+=(--pristine) ;;
+	x86_64) args+=(--arch x86_64) ;;
 	esac
 	case ${v%+pae} in
 	*guest) args+=(--guest) ;;
