@@ -265,9 +265,11 @@ static enum run_result fz_step(struct fz *g, int hostile)
 		if (e.code == FUZZ_UCALL_ANOMALY || e.code == UCALL_FAIL) {
 			/*
 			 * A guest that broke its own tables (a data segment
-			 * with another base, say) may get here by mistake.
+			 * with another base, say) may get here by mistake;
+			 * so may a tame one, whose memory lgfuzz dev zaps
+			 * (its "tame" flag with the rest).
 			 */
-			if (g->corrupted) {
+			if (g->corrupted || !hostile) {
 				lost++;
 				return R_DONE;
 			}
