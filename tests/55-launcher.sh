@@ -188,6 +188,8 @@ check "launcher in QEMU: test guest probes PCI, uses the early console, MMIO and
 	"stdout: hello through the transmit queue" "stdout: received: ping from stdin" \
 	"stdout: stdin EOF: nothing more received" \
 	"stdout: virtio console ok" "stdout: powering off"
+check "launcher in QEMU: an 11-byte MMIO store is read through the guest's page tables (walk.elf: 'W', not the physical page's 'X')" \
+	t_case walk 0 "stdout: walk: W" "stdout: walk: done"
 check "launcher in QEMU: a bzImage loads and gets its command line (exit 0)" \
 	t_case bzimage 0 "stdout: hello from a bzImage, cmdline: a b c"
 check "launcher in QEMU: a guest panic exits 255 with the panic text" \

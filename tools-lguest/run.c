@@ -9,6 +9,7 @@
  * step the guest's eip past it and go round again.  The guest's death
  * ends the loop: its reason says how we exit.
  */
+#include <asm/processor-flags.h>
 #include <errno.h>
 #include <string.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "device.h"
 #include "insn.h"
 #include "lhreq.h"
+#include "pagewalk.h"
 #include "run.h"
 #include "util.h"
 
@@ -107,25 +109,26 @@ static void emulate_pio(const struct lguest_pending *p)
 
 /*
  * The host gives us 7 bytes of the instruction; a long one (a SIB byte,
- * a 32-bit displacement and an immediate) may need more.  We do not have
- * the guest's page tables, but its kernel text is linear in physical
- * memory: try the identity and the usual PAGE_OFFSETs, and take the one
- * whose bytes match the 7 we have.
+ * a 32-bit displacement and an immediate) needs more.  Read all len bytes
+ * where the guest's CPU read them, through the guest's own page tables
+ * (what lg.ko tells of its CR0, CR3 and CR4); they must begin with the
+ * bytes the host gave, or the guest changed them under us.
  */
-static bool fetch_insn(uint32_t eip, const uint8_t *have, uint8_t *b)
+static bool fetch_insn(uint32_t eip, const uint8_t *have, size_t have_len,
+		       uint8_t *b, size_t len)
 {
-	static const uint32_t offsets[] = { 0, 0xC0000000, 0x80000000, 0x40000000 };
-	unsigned int i;
+	struct guest_paging pg = {
+		.enabled = lguest_get_reg(LGUEST_REG_CR0) & X86_CR0_PG,
+		.pae = lguest_get_reg(LGUEST_REG_CR4) & X86_CR4_PAE,
+		.cr3 = lguest_get_reg(LGUEST_REG_CR3),
+	};
 
-	for (i = 0; i < ARRAY_SIZE(offsets); i++) {
-		const uint8_t *p = gpa_ptr(eip - offsets[i], INSN_MAX);
-
-		if (p && eip >= offsets[i] && !memcmp(p, have, 7)) {
-			memcpy(b, p, INSN_MAX);
-			return true;
-		}
+	if (guest_read_virt(&pg, eip, b, len) < len) {
+		trace("mmio: the guest has no mapping for all %zu bytes of the instruction at %#x",
+		      len, eip);
+		return false;
 	}
-	return false;
+	return !memcmp(b, have, have_len);
 }
 
 /* Trap 14: a load or store in the device window. */
@@ -143,7 +146,8 @@ static void emulate_mmio(const struct lguest_pending *p)
 		goto reflect;
 	/* Too long for the bytes the host gave us: find the rest. */
 	if (mi.len > sizeof(p->insn) &&
-	    (!fetch_insn(eip, p->insn, b) || !decode_mmio(b, &mi)))
+	    (!fetch_insn(eip, p->insn, sizeof(p->insn), b, mi.len) ||
+	     !decode_mmio(b, &mi)))
 		goto reflect;
 
 	write = mi.kind == MOV_TO_MEM || mi.kind == MOV_IMM_TO_MEM;

@@ -76,10 +76,21 @@ void fail(const char *what, unsigned int line, uint32_t got)
 	lgrt_shutdown(reason, LGUEST_SHUTDOWN_POWEROFF);
 }
 
+/*
+ * A guest built with -DLGT_PAGING runs on page tables of its own, in the
+ * host's format (lgpt.h); the others stay in the host's linear mode.
+ */
+#ifdef LGT_PAGING
+#include "lgpt.h"
+#define TEST_PAGING	GUEST_PAGING
+#else
+#define TEST_PAGING	0
+#endif
+
 /* LGUEST_INIT as Linux does it, the test, and a clean power-off. */
 void guest_start(void)
 {
-	lgrt_lguest_init(0);
+	lgrt_lguest_init(TEST_PAGING);
 	guest_main();
 	lgrt_shutdown("Power down", LGUEST_SHUTDOWN_POWEROFF);
 }

@@ -21,9 +21,8 @@
 #include "guest.h"
 
 #define MEM		(16u << 20)
-/* BAR0 of slot 1: RAM, then a 1 MiB gap. */
-#define BAR		0x1100000u
-#define EMERG		(0x3C + 8)	/* emerg_wr in BAR0 */
+#define BAR		CONSOLE_BAR0
+#define EMERG		CONSOLE_EMERG
 #define QSIZE		8
 
 static void check_boot_params(void)

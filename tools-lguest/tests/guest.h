@@ -65,6 +65,10 @@ __attribute__((noreturn)) void fail(const char *what, unsigned int line, uint32_
 			fail(#cond, __LINE__, (got));			\
 	} while (0)
 
+/* The console's BAR0 (RAM is 16 MiB, then a 1 MiB gap) and emerg_wr. */
+#define CONSOLE_BAR0	0x1100000u
+#define CONSOLE_EMERG	(0x3C + 8)
+
 extern unsigned int devcfg_offset;	/* the device config in BAR0 */
 extern unsigned int pci_cfg_cap;	/* the PCI_CFG capability */
 

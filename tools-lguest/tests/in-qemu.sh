@@ -91,6 +91,10 @@ printf 'lguest-initrd-marker\nmore\n' >/tmp/initrd.img
 printf 'ping from stdin\n' >/tmp/stdin.txt
 run_case console /tmp/stdin.txt "$L" --initrd=/tmp/initrd.img 16 "$G/console.elf" console=hvc0 lguest.test=1
 run_case bzimage /dev/null "$L" 16 "$G/hello.bzImage" a b c
+# A long MMIO instruction in code the guest maps away from its physical
+# place: the launcher reads it through the guest's page tables.  This
+# host is 2-level (tests/55-launcher.sh boots the host variant).
+run_case walk /dev/null "$L" 16 "$G/walk.elf"
 run_case panic /dev/null "$L" 16 "$G/panic.elf"
 run_case restart /dev/null "$L" 16 "$G/restart.elf"
 run_case badinsn /dev/null "$L" 16 "$G/badinsn.elf"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The selftest guests: lgrt (tools-lguest/tests/rt/lgrt.h) and what the
- * tests add: ucalls to the test, gates, page tables (pt.h).
+ * tests add: ucalls to the test, gates, page tables (lgpt.h, in lgrt).
  */
 #ifndef GUEST_H
 #define GUEST_H
@@ -52,7 +52,7 @@ static inline void set_gate(unsigned int vector, void (*handler)(void),
 	      (h & 0xFFFF0000) | 0x8000 | (dpl << 13) | (type << 8), 0);
 }
 
-#include "pt.h"
+#include "lgpt.h"
 
 /* LGUEST_INIT with the usual lguest_data, saying our page-table format. */
 static inline void guest_init(void)

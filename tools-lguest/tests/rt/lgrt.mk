@@ -20,5 +20,5 @@ LGRT_CFLAGS := -m32 -O2 -Wall -Wextra -ffreestanding -fno-pic -fno-pie \
 LGRT_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,-T,$(LGRT_DIR)/lgrt.lds \
 	-Wl,--build-id=none -Wl,--no-warn-rwx-segments
 LGRT_SRCS := $(LGRT_DIR)/lgrt.c
-LGRT_DEPS := $(LGRT_SRCS) $(LGRT_DIR)/lgrt.h $(LGRT_DIR)/lgrt.lds \
+LGRT_DEPS := $(LGRT_SRCS) $(LGRT_DIR)/lgrt.h $(LGRT_DIR)/lgpt.h $(LGRT_DIR)/lgrt.lds \
 	$(LGRT_DIR)/lgrt.mk

@@ -1,22 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The guests' page tables.  They must be in the host's format, so every
- * guest is built twice: for a 2-level host (a page directory of 1024
- * entries over page tables of 1024 32-bit PTEs) and, with -DLGT_PAE, for
- * a PAE host (a 4-entry "page directory pointer table" over pmd pages of
- * 512 entries over page tables of 512 64-bit PTEs).
+ * lgpt: the test guests' page tables (lgrt's).  They must be in the
+ * host's format, so a guest that pages is built twice: for a 2-level
+ * host (a page directory of 1024 entries over page tables of 1024 32-bit
+ * PTEs) and, with -DLGT_PAE, for a PAE host (a 4-entry "page directory
+ * pointer table" over pmd pages of 512 entries over page tables of 512
+ * 64-bit PTEs).
  *
  * The tests see the same shape in both: a struct pt_dir (what
  * LHCALL_NEW_PGTABLE is given), page tables of PT_ENTRIES PTEs that each
  * map PT_SPAN bytes, and pt_pde(), the entry that points at the page
  * table for an address: the page directory entry, or under PAE the pmd
- * entry.  guest.h includes this after hcall().
+ * entry.
  */
-#ifndef PT_H
-#define PT_H
+#ifndef LGPT_H
+#define LGPT_H
 
 #include <stdint.h>
 #include <linux/lguest.h>
+#include "lgrt.h"
 
 #define PTE_PRESENT	0x001
 #define PTE_RW		0x002
@@ -130,4 +132,4 @@ static inline void pt_use(struct pt_dir *d)
 	hcall(LHCALL_NEW_PGTABLE, pt_top(d), 0, 0, 0);
 }
 
-#endif
+#endif /* LGPT_H */
