@@ -955,9 +955,11 @@ static int fuzz_dev(void)
 				/* Killed in the middle of its run, or waited for. */
 				if (one_in(2))
 					kill(kid, SIGKILL);
-				int st;
+				int st = 0;
 
-				waitpid(kid, &st, 0);
+				/* The ticks (SIGALRM) interrupt it. */
+				while (waitpid(kid, &st, 0) < 0 && errno == EINTR)
+					;
 				if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
 					fail("a child saw its parent's guest run (see above)");
 				kid = 0;
@@ -997,7 +999,8 @@ static int fuzz_dev(void)
 	racing = 0;
 	if (kid) {
 		kill(kid, SIGKILL);
-		waitpid(kid, NULL, 0);
+		while (waitpid(kid, NULL, 0) < 0 && errno == EINTR)
+			;
 	}
 	for (s = 0; s < SLOTS; s++)
 		slot_close(s);
