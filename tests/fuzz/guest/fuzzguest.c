@@ -17,7 +17,7 @@
  */
 #include "lgrt.h"
 #include "../../selftests/include/ucall.h"
-#include "../../selftests/guest/pt.h"
+#include "lgpt.h"
 #include "../fuzz.h"
 
 #define SH		((volatile struct fuzz_shared *)FUZZ_SHARED)
