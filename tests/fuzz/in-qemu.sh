@@ -1,6 +1,6 @@
 # Run inside the QEMU host (scripts/boot --script, from run-qemu.sh): load
 # lg, run lgfuzz once per line of /lg/runs ("dev|guest SEED|random
-# --seconds N|--ops N"), unload lg, and compare MemFree (page cache
+# --seconds N|--ops N", or "guest one SEED"), unload lg, and compare MemFree (page cache
 # dropped) after that rmmod with MemFree after an rmmod that followed a
 # short warm-up run, within /lg/tolerance kB.  The warm-up fills what
 # stays allocated after a first run anyway (slab caches, per-CPU lists),
@@ -31,6 +31,8 @@ while read -r kind seed how n; do
 	[ -n "$kind" ] || continue
 	if [ "$seed" = random ]; then
 		set -- "$kind" "$how" "$n"
+	elif [ "$seed" = one ]; then
+		set -- "$kind" --one "$how"
 	else
 		set -- "$kind" --seed "$seed" "$how" "$n"
 	fi

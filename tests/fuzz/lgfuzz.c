@@ -1069,7 +1069,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	rstate = opt_seed;
-	if (opt_ops)
+	if (one_given)
+		printf("# lgfuzz %s: the one guest with seed %llu\n", mode, opt_one);
+	else if (opt_ops)
 		printf("# lgfuzz %s: seed %llu (replay: lgfuzz %s --seed %llu --ops %llu)\n",
 		       mode, opt_seed, mode, opt_seed, opt_ops);
 	else

@@ -21,8 +21,9 @@ or BUG in the host's log (scripts/boot's scan).
   --module KO    lg.ko built for it
   --ksrc TREE    the patched kernel tree (scripts/apply prints it)
   --run SPEC     one lgfuzz run: mode, seed (or "random": lgfuzz picks and
-                 prints it) and budget, e.g. "guest 1 --seconds 60";
-                 repeatable, in order
+                 prints it) and budget, e.g. "guest 1 --seconds 60"; or
+                 "guest one SEED", the one guest a failure names (lgfuzz
+                 guest --one SEED); repeatable, in order
   --tolerance KB how much lower MemFree may be after rmmod (default 1024)
   --timeout S    seconds for the whole boot (default 600)
   --mem MB       the QEMU host's memory (default 256)
@@ -55,8 +56,8 @@ done
 [[ -n $ksrc ]] || { echo "run-qemu.sh: need --ksrc, the patched tree (scripts/apply prints it)" >&2; exit 2; }
 ((${#runs[@]})) || { echo "run-qemu.sh: need at least one --run (see --help)" >&2; exit 2; }
 for r in "${runs[@]}"; do
-	[[ $r =~ ^(dev|guest)\ ([0-9]+|random)\ --(seconds|ops)\ [0-9]+$ ]] ||
-		{ echo "run-qemu.sh: bad --run '$r': want 'dev|guest SEED|random --seconds N|--ops N'" >&2; exit 2; }
+	[[ $r =~ ^(dev|guest)\ ([0-9]+|random)\ --(seconds|ops)\ [0-9]+$ || $r =~ ^guest\ one\ [0-9]+$ ]] ||
+		{ echo "run-qemu.sh: bad --run '$r': want 'dev|guest SEED|random --seconds N|--ops N' or 'guest one SEED'" >&2; exit 2; }
 done
 [[ $tol =~ ^[0-9]+$ ]] || { echo "run-qemu.sh: --tolerance takes kB, a number (got '$tol')" >&2; exit 2; }
 
