@@ -61,6 +61,16 @@ lg_root() {
 }
 
 # Directory names: a Debian version is used as is ("6.12.117-1~deb12u1").
+# lg_bzimage_64 BZIMAGE: true for a 64-bit kernel. Its boot header
+# ("HdrS" at 0x202) has XLF_KERNEL_64, bit 0 of xloadflags at 0x236.
+lg_bzimage_64() {
+	local xlf
+	[[ $(dd if="$1" bs=1 skip=514 count=4 status=none) == HdrS ]] ||
+		die "$1 is not a bzImage (no 'HdrS' boot header at 0x202): give arch/x86/boot/bzImage"
+	xlf=$(od -An -tu2 -j566 -N2 "$1" | tr -d ' ')
+	((xlf & 1))
+}
+
 lg_src_dir()  { printf '%s/src/%s/%s\n' "$LGUEST_CACHE" "$1" "$LG_PKG"; }
 lg_tree_dir() { printf '%s/trees/%s/%s\n' "$LGUEST_CACHE" "$1" "${2:-linux}"; }
 

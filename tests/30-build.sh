@@ -27,3 +27,25 @@ check "kernel with the series builds with the guest config (LGUEST_GUEST=y stick
 check "guest config: no new warnings compared to pristine (host config)" t_new_warnings guest pristine-host
 check "kernel with the series builds with the guest config and PAE page tables" t_build guest+pae
 check "guest config with PAE: no new warnings compared to pristine (host config)" t_new_warnings guest+pae pristine-host
+
+# The x86_64 host: no pristine x86_64 baseline (one more cold build), so
+# the check is on what the series adds there: lg.ko builds, without a
+# warning in drivers/lguest.
+t_x86_64_lguest() {
+	local out
+	t_build x86_64 >/dev/null || { echo "the x86_64 build failed"; return 1; }
+	out=$(<"$T_STATE/x86_64.out")
+	[[ -f $out/drivers/lguest/lg.ko ]] || { echo "no $out/drivers/lguest/lg.ko"; return 1; }
+	if grep 'drivers/lguest/' "$T_STATE/x86_64.warnings"; then
+		echo "warnings in drivers/lguest on x86_64 (above)"
+		return 1
+	fi
+	echo "$out/drivers/lguest/lg.ko built, no warnings in drivers/lguest"
+}
+
+if [[ ${LGUEST_TEST_X86_64:-1} != 0 ]]; then
+	check "kernel with the series builds as the x86_64 host, lg.ko without warnings" t_x86_64_lguest
+else
+	skip "kernel with the series builds as the x86_64 host" \
+		"LGUEST_TEST_X86_64=0 leaves out the x86_64 host kernel"
+fi

@@ -6,13 +6,17 @@
 # passed or skipped and lg unloaded.  The kernel is the host variant
 # (2-level page tables), or with "pae" the guest+pae variant, which has
 # lg.ko too and runs natively as a PAE host: then the selftest guests are
-# the PAE set.  With "segments", tests/selftests/segments also checks the
+# the PAE set.  With "x86_64", the x86_64 host kernel: the PAE set too,
+# in compatibility mode, under a 64-bit lgtest.  With "segments", tests/selftests/segments also checks the
 # segments of a spinning guest from outside (see t_segments).
 t_selftests() {
 	local cpu=$1 smp=$2 format=${3:-2level} variant=host bz out ko tree log=$T_LOG.serial rc=0
 	local args=()
 	if [[ $format == pae ]]; then
 		variant=guest+pae args=(--pae)
+	elif [[ $format == x86_64 ]]; then
+		# run-qemu.sh sees the 64-bit bzImage: PAE guests, lgtest-x86_64.
+		variant=x86_64
 	fi
 	if [[ ${4:-} == segments ]]; then
 		args+=(--segments "$T_STATE/segments-$format.out")
@@ -30,20 +34,23 @@ t_selftests() {
 	echo "all selftests passed or skipped; serial log: $log"
 }
 
-# lgtest and the guests build against the patched tree's uapi headers,
-# with no warnings.
+# lgtest (i386 and x86_64) and the guests build against the patched
+# tree's uapi headers, with no warnings.
 t_selftests_build() {
 	local tree out=$T_STATE/selftests
 	tree=$("$LG_REPO/scripts/apply" --version "$T_VERSION" | tail -n1)
 	mkdir -p "$out"
 	make -C "$LG_REPO/tests/selftests" KSRC="$tree" O="$out" >"$out/build.log" 2>&1 ||
 		{ cat "$out/build.log"; echo "make -C tests/selftests KSRC=$tree failed"; return 1; }
+	# The x86_64 host's lgtest: built here, run only inside QEMU.
+	make -C "$LG_REPO/tests/selftests" KSRC="$tree" O="$out" ARCH=x86_64 >>"$out/build.log" 2>&1 ||
+		{ cat "$out/build.log"; echo "make -C tests/selftests KSRC=$tree ARCH=x86_64 failed"; return 1; }
 	cat "$out/build.log"
 	if grep -q 'warning:' "$out/build.log"; then
 		echo "the selftests build has warnings (above)"
 		return 1
 	fi
-	echo "built $out/lgtest and the guests against $tree/include/uapi"
+	echo "built $out/lgtest, $out/lgtest-x86_64 and the guests against $tree/include/uapi"
 }
 
 # The segments of lgtest's segspin guest, read from outside while it
@@ -87,3 +94,17 @@ t_skips "PAE host, -cpu max"
 check "lg.ko selftests pass on a PAE host with two CPUs (Intel vendor)" t_selftests "$t_smp_cpu" 2 pae
 t_skips "PAE host, two CPUs"
 unset t_smp_cpu
+
+# The x86_64 host (LGUEST_TEST_X86_64=0 leaves out its kernel build).
+if [[ ${LGUEST_TEST_X86_64:-1} != 0 ]]; then
+	check "lg.ko selftests pass on an x86_64 host (PAE guests in compatibility mode), -cpu max" t_selftests max 1 x86_64
+	t_skips "x86_64 host, -cpu max"
+	check "lg.ko selftests pass on an x86_64 host with two CPUs, -cpu max" t_selftests max 2 x86_64
+	t_skips "x86_64 host, two CPUs"
+	# An older CPU: no SMEP, SMAP, UMIP or PCID for the switch to handle.
+	check "lg.ko selftests pass on an x86_64 host, -cpu Nehalem (no SMEP/SMAP/UMIP/PCID)" t_selftests Nehalem 1 x86_64
+	t_skips "x86_64 host, -cpu Nehalem"
+else
+	skip "lg.ko selftests pass on an x86_64 host, -cpu max" \
+		"LGUEST_TEST_X86_64=0 leaves out the x86_64 host kernel"
+fi

@@ -20,7 +20,9 @@ lg.  Exits with scripts/boot's status: 0 when every selftest passed.
   --pae          BZ is a PAE kernel (CONFIG_X86_PAE): run the guests built
                  with PAE page tables (guest-pae/), lgtest -p; without it,
                  the 2-level ones (guest/).  A guest of the other format
-                 dies at its first hypercall, "built with(out) PAE".
+                 dies at its first hypercall, "built with(out) PAE".  A
+                 64-bit BZ (an x86_64 host) always runs the PAE guests,
+                 under lgtest-x86_64 (make ARCH=x86_64).
   --cpu MODEL    QEMU CPU model (default max)
   --smp N        virtual CPUs (default 1)
   --timeout S    seconds (default 180)
@@ -58,8 +60,15 @@ done
 [[ -f $bz && -f $ko ]] || { echo "run-qemu.sh: need --bzimage and --module (see --help)" >&2; exit 2; }
 
 [[ -n $ksrc ]] || { echo "run-qemu.sh: need --ksrc, the patched tree (scripts/apply prints it)" >&2; exit 2; }
-make -s -C "$here" KSRC="$ksrc" >&2
-adds=(--add "$ko:/lg/lg.ko" --add "$here/lgtest:/lg/lgtest")
+# An x86_64 host runs PAE guests, under a 64-bit lgtest.
+# shellcheck source=../../scripts/lib.sh
+. "$repo/scripts/lib.sh"
+arch=i386 lgtest=lgtest
+if lg_bzimage_64 "$bz"; then
+	arch=x86_64 lgtest=lgtest-x86_64 set=guest-pae
+fi
+make -s -C "$here" KSRC="$ksrc" ARCH="$arch" >&2
+adds=(--add "$ko:/lg/lg.ko" --add "$here/$lgtest:/lg/lgtest")
 # in-qemu.sh runs lgtest -p when it finds /lg/guest-pae.
 for g in "$here/$set"/*.elf; do
 	adds+=(--add "$g:/lg/$set/$(basename "$g")")

@@ -95,6 +95,9 @@ void guest_main(void)
 		peek(ADDR_8M);
 		break;
 #endif
+	case 21: /* a 64-bit code segment, refused by an x86_64 host */
+		hcall(LHCALL_LOAD_GDT_ENTRY, 20, 0x0000ffff, 0x00af9b00, 0);
+		break;
 	}
 	GUEST_ASSERT(0);
 }

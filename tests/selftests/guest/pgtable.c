@@ -28,9 +28,7 @@ void guest_main(void)
 	/* 0: no page-table format given, which the host accepts. */
 	lgrt_init_lguest_data();
 	hcall(LHCALL_LGUEST_INIT, (unsigned long)&lguest_data, 0, 0, 0);
-	GUEST_ASSERT(lguest_data.reserve_mem != 0);
-	/* The switcher is above the guest kernel's space. */
-	GUEST_ASSERT(-lguest_data.reserve_mem > 0xC0000000u);
+	/* Where the switcher is, if the host has one here: lgtest checks. */
 	GUEST_REPORT(lguest_data.reserve_mem);
 	GUEST_REPORT(lguest_data.tsc_khz);
 

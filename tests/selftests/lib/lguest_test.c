@@ -64,15 +64,17 @@ out:
 
 int lgt_start(struct lgt_vm *vm)
 {
-	uint32_t req[5] = {
-		LHREQ_INITIALIZE, (uint32_t)(unsigned long)vm->mem,
+	/* Request words are unsigned long: 8 bytes on an x86_64 host. */
+	unsigned long req[5] = {
+		LHREQ_INITIALIZE, (unsigned long)vm->mem,
 		vm->ram_pages, vm->entry, vm->ram_pages + vm->mmio_pages,
 	};
 	ssize_t r = write(vm->fd, req, sizeof(req));
 
 	if (r < 0)
 		return -errno;
-	return r == 16 ? 0 : -EIO;
+	/* 4.13's result: the size of the four arguments. */
+	return r == 4 * sizeof(req[0]) ? 0 : -EIO;
 }
 
 void lgt_destroy(struct lgt_vm *vm)
@@ -87,32 +89,33 @@ void lgt_destroy(struct lgt_vm *vm)
 
 int lgt_getreg(struct lgt_vm *vm, unsigned int offset, uint32_t *val)
 {
-	uint32_t req[2] = { LHREQ_GETREG, offset };
+	unsigned long req[2] = { LHREQ_GETREG, offset }, reg;
 
 	if (write(vm->fd, req, sizeof(req)) < 0)
 		return -errno;
-	if (pread(vm->fd, val, sizeof(*val), 0) != sizeof(*val))
+	if (pread(vm->fd, &reg, sizeof(reg), 0) != sizeof(reg))
 		return -errno ? -errno : -EIO;
+	*val = reg;
 	return 0;
 }
 
 int lgt_setreg(struct lgt_vm *vm, unsigned int offset, uint32_t val)
 {
-	uint32_t req[3] = { LHREQ_SETREG, offset, val };
+	unsigned long req[3] = { LHREQ_SETREG, offset, val };
 
 	return write(vm->fd, req, sizeof(req)) < 0 ? -errno : 0;
 }
 
 int lgt_irq(struct lgt_vm *vm, unsigned int irq)
 {
-	uint32_t req[2] = { LHREQ_IRQ, irq };
+	unsigned long req[2] = { LHREQ_IRQ, irq };
 
 	return write(vm->fd, req, sizeof(req)) < 0 ? -errno : 0;
 }
 
 int lgt_trap(struct lgt_vm *vm, unsigned int trap)
 {
-	uint32_t req[2] = { LHREQ_TRAP, trap };
+	unsigned long req[2] = { LHREQ_TRAP, trap };
 
 	return write(vm->fd, req, sizeof(req)) < 0 ? -errno : 0;
 }
