@@ -121,7 +121,11 @@ static void count_reason(const char *r)
 	char key[64];
 	unsigned int i;
 
-	for (i = 0; r[i] && i < sizeof(key) - 1 && !(r[i] >= '0' && r[i] <= '9'); i++)
+	/* A hostile guest's LHCALL_SHUTDOWN text is whatever it pointed at. */
+	if (!strncmp(r, "CRASH: ", 7) && strncmp(r + 7, "fuzz:", 5))
+		r = "CRASH: (text the guest pointed at)";
+	for (i = 0; r[i] && i < sizeof(key) - 1 && !(r[i] >= '0' && r[i] <= '9') &&
+		    r[i] >= ' ' && r[i] < 0x7f; i++)
 		key[i] = r[i];
 	key[i] = '\0';
 	for (i = 0; i < NREASONS && reasons[i].text[0]; i++)
