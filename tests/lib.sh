@@ -133,6 +133,25 @@ t_build() {
 	return "$rc"
 }
 
+# t_configure VARIANT: only configure a variant's build dir (scripts/build
+# --configure), for building single objects in it; the dir goes to
+# $T_STATE/VARIANT.out (a later t_build of the variant builds there).
+t_configure() {
+	local v=$1 args=() rc=0
+	case $v in
+	pristine-*) args+=(--pristine) ;;
+	esac
+	case ${v%+pae} in
+	*guest) args+=(--guest) ;;
+	esac
+	"$LG_REPO/scripts/build" --version "$T_VERSION" "${args[@]}" --configure \
+		>"$T_STATE/$v.configure.out" 2>&1 || rc=$?
+	cat "$T_STATE/$v.configure.out"
+	((rc == 0)) || return "$rc"
+	sed -n 's/^out: //p' "$T_STATE/$v.configure.out" >"$T_STATE/$v.out"
+	[[ -s $T_STATE/$v.out ]]
+}
+
 # t_bzimage VARIANT: path of a variant's bzImage, building it if needed.
 t_bzimage() {
 	t_build "$1" >&2 || { echo "the $1 build failed: see the build check above" >&2; return 1; }
