@@ -39,13 +39,13 @@ uptime_s() { cut -d' ' -f1 /proc/uptime; }
 
 # The host's page-table isolation (PAE hosts booted with pti=on).
 echo "=== host-pti $(grep -c '^flags.* pti' /proc/cpuinfo)"
-# Whether this kernel, run natively here, keeps code out of a page without
-# PROT_EXEC: the guest must do as well as that.
-echo "=== host-nx $(/lg/nxprobe)"
+# What this kernel, run natively here, makes of NX: the guest must agree.
+echo "=== host-nx-dmesg $(dmesg | grep -m1 'NX (Execute Disable)' | sed 's/^[^]]*] //')"
 insmod /lg/lg.ko || echo "=== insmod lg.ko failed"
 
 # The main guest: a bzImage, with its console input from a fifo so that
-# the syscall loop can be bracketed by reads of the host's exit counter.
+# its steps (in-guest.sh: step, done_step) can be bracketed by reads of
+# the host's exit counter and clock.
 mkfifo /tmp/in
 t0=$(uptime_s)
 $L --initrd=$I 64 $K lgtest.mode=main </tmp/in >/tmp/main.out 2>&1 &
@@ -55,18 +55,26 @@ if wait_for 'LGTEST-INIT:' /tmp/main.out; then
 	echo "=== figure launch-to-init $t0 $(uptime_s)"
 fi
 X=/sys/module/lg/parameters/exits
-if wait_for GUEST-SYSLOOP-READY /tmp/main.out; then
+# measure NAME: "=== measure NAME exits N host-time T0 T1" for the
+# guest's step NAME.
+measure() {
+	wait_for "^GUEST-STEP $1" /tmp/main.out || { echo "=== measure $1: no step"; return; }
 	e0=$(cat $X)
+	t0=$(uptime_s)
 	echo go >&3
-	wait_for GUEST-SYSLOOP-DONE /tmp/main.out
+	wait_for "^GUEST-DONE $1" /tmp/main.out || { echo "=== measure $1: not done"; return; }
+	t1=$(uptime_s)
 	e1=$(cat $X)
+	echo go >&3
 	if [ -n "$e0" ] && [ -n "$e1" ]; then
-		echo "=== figure syscall-loop-exits $((e1 - e0))"
+		echo "=== measure $1 exits $((e1 - e0)) host-time $t0 $t1"
 	else
-		echo "=== no exit counter in $X"
+		echo "=== measure $1: no exit counter in $X"
 	fi
-fi
-echo go >&3
+}
+for m in sleep syscalls pci-none pci-reads; do
+	measure $m
+done
 wait $pid
 report main $? /tmp/main.out
 exec 3>&-
