@@ -74,7 +74,10 @@ t_dev_boot() {
 	[[ -f $t_dev_run/devices.cpio.gz ]] || { echo "nothing built: see the first check"; return 1; }
 	bz=$(t_bzimage "$t_dev_v") || return 1
 	build=$(<"$T_STATE/$t_dev_v.out")
-	t_scripts_boot "$bz" --quiet --cpu max --timeout 400 \
+	# The QEMU host's own disk (its /dev/vda), for the flush-and-crash case.
+	rm -f "$t_dev_drive_f"
+	truncate -s 1M "$t_dev_drive_f"
+	t_scripts_boot "$bz" --quiet --cpu max --timeout 400 --drive "$t_dev_drive_f" \
 		--log "$t_dev_serial_f" --script "$LG_REPO/tests/guest/devices-host.sh" \
 		--add "$build/drivers/lguest/lg.ko:/lg/lg.ko" --add "$t_dev_run/launcher/lguest:/lg/lguest" \
 		--add "$bz:/lg/bzImage" --add "$t_dev_run/devices.cpio.gz:/lg/devices.cpio.gz" \
@@ -204,11 +207,18 @@ t_dev_blk_ro() {
 # host meant it to, and printed every TEXT.
 t_dev_killed() { t_serial_case "$t_dev_serial_f" "$1" 137 "${@:2}"; }
 
+# The write's exit status, as the shell printed it: the tty's echo of
+# the command has "$?" there, not a number.
 t_dev_shell_ro() {
-	t_dev_killed shell "GUEST-VDB-RO: 1" "GUEST-VDB-READ: LGUEST-READ-ONLY-DISK" "GUEST-VDB-WRITE: refused" || return 1
+	local wrc
+	t_dev_killed shell "GUEST-VDB-RO: 1" "GUEST-VDB-READ: LGUEST-READ-ONLY-DISK" || return 1
+	wrc=$(t_dev_case shell | sed -n 's/^.*GUEST-VDB-WRITE-RC: \([0-9][0-9]*\).*/\1/p' | awk 'NR == 1')
+	echo "the guest's write to the read-only disk exited '$wrc'"
+	[[ $wrc =~ ^[0-9]+$ ]] || { echo "no exit status for the write; serial log: $t_dev_serial_f"; return 1; }
+	((wrc != 0)) || { echo "the write succeeded; serial log: $t_dev_serial_f"; return 1; }
 	t_dev_serial | grep -x "=== ro-unchanged" >/dev/null ||
 		{ echo "the read-only image changed; serial log: $t_dev_serial_f"; return 1; }
-	echo "the image is unchanged"
+	echo "the write failed and the image is unchanged"
 }
 
 t_dev_flush_kill() {
@@ -217,11 +227,22 @@ t_dev_flush_kill() {
 	t_dev_same "guest synced md5, image md5 after SIGKILL" "$synced" "$(t_dev_value flush-md5)"
 }
 
+# The guest's fsync reached the QEMU host's disk: what it synced is in the
+# disk's file here, though the QEMU host reset right after (no sync).
+t_dev_flush_crash() {
+	local synced
+	t_serial_case "$t_dev_serial_f" crash running "GUEST-SHELL-READY" || return 1
+	synced=$(t_dev_case crash | sed -n 's/^.*GUEST-CRASH-SYNCED: \([0-9a-f]\{32\}\).*/\1/p' | awk 'NR == 1')
+	t_dev_serial | grep -q 'sysrq: Resetting' || { echo "the QEMU host did not reset; serial log: $t_dev_serial_f"; return 1; }
+	t_dev_same "guest synced md5, the QEMU host's disk after its reset" "$synced" \
+		"$(head -c 65536 "$t_dev_drive_f" | md5sum | cut -d' ' -f1)"
+}
+
 # t_dev_checks VARIANT: one QEMU boot of the VARIANT kernel (guest for
 # 2-level page tables, guest+pae for PAE) and the checks on what its
 # guests did.
 t_dev_checks() {
-	t_dev_v=$1 t_dev_serial_f=$T_STATE/devices-$1.serial t_dev_l=''
+	t_dev_v=$1 t_dev_serial_f=$T_STATE/devices-$1.serial t_dev_drive_f=$T_STATE/devices-$1.drive t_dev_l=''
 	[[ $1 == *+pae ]] && t_dev_l=' (PAE)'
 	check "devices$t_dev_l: host boots and runs a guest with --rng --block=/tmp/disk.img --block=ext2.img" t_dev_boot
 	check "devices$t_dev_l: --block of a missing file: exit 2 naming the file, cause and fix" t_dev_missing
@@ -263,6 +284,8 @@ t_dev_checks() {
 		t_dev_shell_ro
 	check "devices$t_dev_l: what the guest fsynced is in the image file after the launcher is killed with SIGKILL" \
 		t_dev_flush_kill
+	check "devices$t_dev_l: a guest's flush reaches the disk (fdatasync): its fsynced data on the QEMU host's own disk survive that host's reset" \
+		t_dev_flush_crash
 	check "devices$t_dev_l: the guest mounts the ext2 image made on the test machine (--block) and reads its text file" \
 		t_dev_ext2_mount
 	check "devices$t_dev_l: the guest reads the image's 16 KiB random file intact (md5)" t_dev_ext2_read_md5
@@ -278,4 +301,4 @@ t_dev_checks() {
 
 t_dev_checks guest
 t_dev_checks guest+pae
-unset t_dev_run t_dev_v t_dev_serial_f t_dev_l
+unset t_dev_run t_dev_v t_dev_serial_f t_dev_drive_f t_dev_l
