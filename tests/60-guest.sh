@@ -89,10 +89,11 @@ t_guest_measure() {
 	echo "$m"
 }
 
-# sleep 1 takes a second by the host's clock (which the guest cannot
-# fool: a guest clock running fast would end it early) as by the
-# guest's, and not absurdly long.  The host's time also holds the
-# console round trips around it.
+# sleep 1 takes a second by the guest's clock and by the host's, and not
+# absurdly long; the host's time holds the guest's (and the console round
+# trips around it), so a guest clock that runs fast, which the guest
+# cannot see itself (its timer still fires by the host's clock), shows as
+# more guest time than host time.
 t_guest_sleep() {
 	local line m
 	t_gcase "$1" main 0 "GUEST-SLEEP:" >/dev/null || { t_gcase "$1" main 0 "GUEST-SLEEP:"; return 1; }
@@ -102,7 +103,7 @@ t_guest_sleep() {
 	awk -v m="$m" '{
 		g = $3 - $2; split(m, a, " "); h = a[3] - a[2]
 		printf "sleep 1 took %.2f s of guest time, %.2f s of the host'"'"'s\n", g, h
-		exit !(g >= 0.99 && h >= 0.99 && h < 4) }' <<<"${line#*| }" || return 1
+		exit !(g >= 0.99 && h >= 0.99 && h < 4 && g <= h + 0.05) }' <<<"${line#*| }" || return 1
 	t_note "$(t_guest_label "$1"): guest sleep 1: $(awk -v m="$m" 'BEGIN { split(m, a, " "); printf "%.2f", a[3] - a[2] }') s by the host's clock"
 }
 
