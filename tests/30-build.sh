@@ -42,6 +42,7 @@ t_x86_64_lguest() {
 	t_build x86_64 >/dev/null || { echo "the x86_64 build failed"; return 1; }
 	out=$(<"$T_STATE/x86_64.out")
 	[[ -f $out/drivers/lguest/lg.ko ]] || { echo "no $out/drivers/lguest/lg.ko"; return 1; }
+	[[ -f $T_STATE/x86_64.warnings ]] || { echo "no warnings list from the x86_64 build"; return 1; }
 	if grep 'drivers/lguest/' "$T_STATE/x86_64.warnings"; then
 		echo "warnings in drivers/lguest on x86_64 (above)"
 		return 1
