@@ -100,6 +100,20 @@ t_touched() {
 # The pristine tree of the pinned version (fetched if needed).
 t_pristine() { "$LG_REPO/scripts/get-kernel" --no-deps --version "$T_VERSION" --print-path; }
 
+# t_variant_args VARIANT: scripts/build's options for a variant, one a line.
+t_variant_args() {
+	case $1 in
+	pristine-*) echo --pristine ;;
+	x86_64) printf '%s\n' --arch x86_64 ;;
+	esac
+	case ${1%+pae} in
+	*guest) echo --guest ;;
+	esac
+	case $1 in
+	*+pae) printf '%s\n' --config pae ;;
+	esac
+}
+
 # t_build VARIANT: build a variant once per run, its result remembered in
 # $T_STATE. VARIANT is host, guest, pristine-host or pristine-guest, with
 # "+pae" appended for the PAE page-table variant (config/pae.config), or
@@ -112,16 +126,7 @@ t_build() {
 		echo "already built in this run: $v (exit $(<"$T_STATE/$v.rc"))"
 		return "$(<"$T_STATE/$v.rc")"
 	fi
-	case $v in
-	pristine-*) args+=(--pristine) ;;
-	x86_64) args+=(--arch x86_64) ;;
-	esac
-	case ${v%+pae} in
-	*guest) args+=(--guest) ;;
-	esac
-	case $v in
-	*+pae) args+=(--config pae) ;;
-	esac
+	mapfile -t args < <(t_variant_args "$v")
 	"$LG_REPO/scripts/build" --version "$T_VERSION" "${args[@]}" \
 		--warnings "$T_STATE/$v.warnings" >"$T_STATE/$v.build.out" 2>&1 || rc=$?
 	cat "$T_STATE/$v.build.out"
@@ -138,12 +143,7 @@ t_build() {
 # $T_STATE/VARIANT.out (a later t_build of the variant builds there).
 t_configure() {
 	local v=$1 args=() rc=0
-	case $v in
-	pristine-*) args+=(--pristine) ;;
-	esac
-	case ${v%+pae} in
-	*guest) args+=(--guest) ;;
-	esac
+	mapfile -t args < <(t_variant_args "$v")
 	"$LG_REPO/scripts/build" --version "$T_VERSION" "${args[@]}" --configure \
 		>"$T_STATE/$v.configure.out" 2>&1 || rc=$?
 	cat "$T_STATE/$v.configure.out"
