@@ -52,8 +52,6 @@ struct fuzz_shared {
 	uint32_t faults;		/* faults the fixups caught */
 	uint32_t irqs;			/* interrupts taken */
 	uint32_t unexpected;		/* faults with no fixup armed */
-	/* Reads through a dirty PTE the host did not mark accessed. */
-	uint32_t dirty_not_accessed;
 	char note[128];			/* what an anomaly was about */
 	/* The last operations: op, arg[0], arg[1], at [n % FUZZ_HIST]. */
 	uint32_t hist[FUZZ_HIST][3];

@@ -908,6 +908,43 @@ static int test_eperm(struct lgt_vm *vm)
 	return 0;
 }
 
+/*
+ * pread() writes no more than it is asked for: a buffer too short for the
+ * struct lguest_pending of a trap, or for the register LHREQ_GETREG
+ * armed, is refused with EINVAL and the bytes after it stay as they were.
+ * (Found by lgfuzz dev: the host wrote the whole struct, or word, anyway.)
+ */
+static int test_short_read(struct lgt_vm *vm)
+{
+	unsigned long req[2] = { LHREQ_GETREG, LGUEST_REG_EAX };
+	uint8_t buf[32];
+	ssize_t r;
+
+	if (boot(vm, "regs"))
+		return -1;
+	memset(buf, 0x5a, sizeof(buf));
+	r = pread(vm->fd, buf, 4, 0);
+	if (r != -1 || errno != EINVAL || buf[4] != 0x5a)
+		return fail("pread of 4 bytes with a trap to report gave %zd (%s)%s",
+			    r, r < 0 ? strerror(errno) : "no error",
+			    buf[4] != 0x5a ? " and wrote past the 4 bytes" : "");
+	if (write(vm->fd, req, sizeof(req)) != 2 * sizeof(long))
+		return fail("LHREQ_GETREG: %s", strerror(errno));
+	memset(buf, 0x5a, sizeof(buf));
+	r = pread(vm->fd, buf, 1, 0);
+	if (r != -1 || errno != EINVAL || buf[1] != 0x5a)
+		return fail("pread of 1 byte after LHREQ_GETREG gave %zd (%s)%s",
+			    r, r < 0 ? strerror(errno) : "no error",
+			    buf[1] != 0x5a ? " and wrote past the byte" : "");
+	return 0;
+}
+
+/* A dirty PTE the guest reads through becomes accessed, as on a CPU. */
+static int test_pte_accessed(struct lgt_vm *vm)
+{
+	return boot(vm, "pte_accessed") ?: expect_ucall(vm, UCALL_DONE, NULL);
+}
+
 /* A second LHREQ_INITIALIZE is refused; requests before it are invalid. */
 static int test_initialize(struct lgt_vm *vm)
 {
@@ -942,6 +979,7 @@ static const struct {
 	{ "regs", test_regs, "GETREG and SETREG read and write the guest's registers", F_ALL },
 	{ "mmio", test_mmio, "an access in the MMIO window is trap 14 with the address", F_ALL },
 	{ "eperm", test_eperm, "read() from another task gives EPERM", F_ALL },
+	{ "short_read", test_short_read, "a read() too short for its answer is refused, nothing written past it", F_ALL },
 	{ "initialize", test_initialize, "LHREQ_INITIALIZE once, requests checked", F_ALL },
 	{ "pagefault", test_pagefault, "page faults reach the guest with cr2; the switcher pages are not writable", F_ALL },
 	{ "syscall_direct", test_syscall_direct, "int $0x80: a trap gate is taken without the host, an interrupt gate through it", F_ALL },
@@ -951,6 +989,7 @@ static const struct {
 	{ "bad_args", test_bad_args, "malformed hypercalls kill the guest with a reason", F_ALL },
 	{ "spin", test_spin, "host interrupts and FPU switches while the guest computes", F_ALL },
 	{ "user", test_user, "guest user mode: direct int $0x80, faults reflected on the kernel stack", F_ALL },
+	{ "pte_accessed", test_pte_accessed, "a dirty PTE the guest reads through becomes accessed", F_ALL },
 	{ "pte_updates", test_pte_updates, "SET_PTE, SET_PGD (SET_PMD under PAE) and FLUSH_TLB update the shadow page tables", F_ALL },
 	{ "seglimit", test_seglimit, "segment limits stop guest reads of the switcher", F_ALL },
 	{ "segspin", test_segspin, "a guest spins with its segments loaded, for tests/selftests/segments", F_ALL | F_NAMED },
