@@ -1,5 +1,6 @@
 # test: a Linux guest boots under lg.ko to userspace, and ends as it should
 # shellcheck shell=bash
+# lane: 2
 
 # One bzImage, built with the guest and host fragments, is both the host
 # kernel QEMU boots and the guest the launcher runs inside it (with its

@@ -1,5 +1,6 @@
 # test: the launcher's virtio disk (--block) and entropy device (--rng) work in a Linux guest
 # shellcheck shell=bash
+# lane: 2
 
 # One QEMU boot of the guest-variant kernel runs
 # tests/guest/devices-host.sh: the launcher refusing bad --block files

@@ -1,5 +1,6 @@
 # test: the launcher's virtio NIC (--tunnet): pings and TCP both ways, a bridge, setup errors, two guests at once
 # shellcheck shell=bash
+# lane: 2
 
 # One QEMU boot of the guest-variant kernel runs tests/guest/net-host.sh:
 # lg.ko, then the launcher with bad --tunnet values (exit 2, no tap left),

@@ -48,7 +48,7 @@ check() {
 	shift
 	T_N=$((T_N + 1))
 	slug=$(printf '%s' "$what" | tr -c 'A-Za-z0-9._-' '-' | tr -s '-' | cut -c1-60)
-	T_LOG=$T_LOGS/$(printf '%03d' "$T_N")-${slug%-}.log
+	T_LOG=$T_LOGS/${T_LANE:+$T_LANE-}$(printf '%03d' "$T_N")-${slug%-}.log
 	t_progress "$what"
 	set +e
 	( set -e; "$@" ) >"$T_LOG" 2>&1
@@ -121,6 +121,16 @@ t_variant_args() {
 # Its warnings go to $T_STATE/VARIANT.warnings, its build dir to
 # $T_STATE/VARIANT.out.
 t_build() {
+	local lock rc=0
+	# Two lanes of tests/run may want one variant: one builds, one waits.
+	exec {lock}>"$T_STATE/$1.lock"
+	flock "$lock"
+	t_build_locked "$1" || rc=$?
+	exec {lock}>&-
+	return "$rc"
+}
+
+t_build_locked() {
 	local v=$1 args=() rc=0
 	if [[ -f $T_STATE/$v.rc ]]; then
 		echo "already built in this run: $v (exit $(<"$T_STATE/$v.rc"))"
