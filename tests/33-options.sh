@@ -1,0 +1,124 @@
+# test: the lguest code builds with each option it does not depend on turned on and off
+# shellcheck shell=bash
+#
+# A packager's configuration is not ours.  From the guest variant's
+# .config (LGUEST_GUEST=y, LGUEST=m; the build test links it), flip one
+# option at a time where Kconfig allows, and from allnoconfig take only
+# what LGUEST_GUEST and LGUEST say they need; each time build
+# arch/x86/lguest/ and drivers/lguest/ (compiled, not linked: modpost and
+# the link need the whole kernel, which the build test links for the
+# variants the tests run), with no warning from the lguest code.  Every flip must
+# hold in the .config after olddefconfig: a flip that Kconfig refuses is
+# a Kconfig dependency the test does not know, and fails.  One build
+# directory for all, so a flip costs its changed objects.
+
+# t_opt_kmake ARGS...: make in the options build dir, the build's way.
+t_opt_kmake() {
+	make -C "$(<"$T_STATE/options.tree")" O="$(<"$T_STATE/options.dir")" ARCH=i386 \
+		CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+}
+
+# t_opt BASE FLIP...: BASE is 'guest' (the guest variant's .config) or
+# 'allno' (allnoconfig); each FLIP is NAME=y, NAME=m or NAME=n.
+t_opt() {
+	local base=$1 flip name want have out log
+	shift
+	lg_build_env
+	if [[ ! -f $T_STATE/options.dir ]]; then
+		t_configure guest >/dev/null ||
+			{ echo "the guest variant could not be configured: $T_STATE/guest.configure.out"; return 1; }
+		dirname "$(<"$T_STATE/guest.out")" >"$T_STATE/options.tree"
+		echo "$(<"$T_STATE/options.tree")/_build-options" >"$T_STATE/options.dir"
+	fi
+	out=$(<"$T_STATE/options.dir")
+	mkdir -p "$out"
+	if [[ $base == allno ]]; then
+		t_opt_kmake -s allnoconfig
+	else
+		cp "$(<"$T_STATE/guest.out")/.config" "$out/.config"
+	fi
+	for flip; do
+		name=${flip%%=*} want=${flip#*=}
+		case $want in
+		y) "$(<"$T_STATE/options.tree")/scripts/config" --file "$out/.config" -e "$name" ;;
+		m) "$(<"$T_STATE/options.tree")/scripts/config" --file "$out/.config" -m "$name" ;;
+		n) "$(<"$T_STATE/options.tree")/scripts/config" --file "$out/.config" -d "$name" ;;
+		esac
+	done
+	t_opt_kmake -s olddefconfig
+	for flip; do
+		name=${flip%%=*} want=${flip#*=}
+		have=$(sed -n "s/^CONFIG_$name=//p" "$out/.config")
+		[[ $have == "${want/n/}" ]] ||
+			{ echo "CONFIG_$name=$want did not hold after olddefconfig (.config has '${have:-n}'): a dependency Kconfig has and this test does not know"; return 1; }
+	done
+	echo "options: $base with $*"
+	log=$T_LOG.make
+	t_opt_kmake -j"$(nproc)" arch/x86/lguest/ drivers/lguest/ >"$log" 2>&1 ||
+		{ tail -n 30 "$log"; echo "the lguest code does not build with $*: $log"; return 1; }
+	cat "$log"
+	if grep -E '(arch/x86/lguest|drivers/lguest)/.*warning:' "$log"; then
+		echo "the lguest code warns with $*"
+		return 1
+	fi
+	echo "objects compiled: $(grep -cE '^ +(CC|AS)' "$log")"
+}
+
+check "options: guest variant as built (ACPI, SMP, PCI on; LGUEST=m)" t_opt guest
+check "options: ACPI off" t_opt guest ACPI=n LGUEST_GUEST=y
+check "options: SMP off" t_opt guest SMP=n LGUEST_GUEST=y LGUEST=m
+check "options: PAE (HIGHMEM64G)" t_opt guest HIGHMEM64G=y X86_PAE=y LGUEST_GUEST=y LGUEST=m
+check "options: HIGHMEM4G" t_opt guest HIGHMEM4G=y LGUEST_GUEST=y LGUEST=m
+check "options: MODULES off, LGUEST built in" t_opt guest MODULES=n LGUEST=y LGUEST_GUEST=y
+check "options: PCI_MSI on" t_opt guest PCI_MSI=y LGUEST_GUEST=y LGUEST=m
+check "options: PARAVIRT_SPINLOCKS on" t_opt guest PARAVIRT_SPINLOCKS=y LGUEST_GUEST=y LGUEST=m
+check "options: allnoconfig + what LGUEST_GUEST and LGUEST need" \
+	t_opt allno HYPERVISOR_GUEST=y PARAVIRT=y PCI=y LGUEST_GUEST=y VIRTUALIZATION=y LGUEST=y
+
+# The forward-ports (0001-0016) change headers that x86_64's own
+# PARAVIRT_XXL user, Xen PV, builds on.  From the x86_64 variant's .config
+# with XEN_PV on, build the .c files those patches touch and arch/x86/xen/
+# (every file of both that config compiles): no errors, no warnings.
+t_opt_xen() {
+	local tree out log f objs=() ps=() conf
+	lg_build_env
+	t_configure x86_64 >/dev/null ||
+		{ echo "the x86_64 variant could not be configured: $T_STATE/x86_64.configure.out"; return 1; }
+	conf=$(<"$T_STATE/x86_64.out")/.config
+	tree=$(dirname "$(<"$T_STATE/x86_64.out")")
+	out=$tree/_build-options-xen
+	mkdir -p "$out"
+	cp "$conf" "$out/.config"
+	"$tree/scripts/config" --file "$out/.config" -e HYPERVISOR_GUEST -e PARAVIRT -e XEN -e XEN_PV
+	xmake() {
+		make -C "$tree" O="$out" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+	}
+	xmake -s olddefconfig
+	if ! grep -qx 'CONFIG_XEN_PV=y' "$out/.config" || ! grep -qx 'CONFIG_PARAVIRT_XXL=y' "$out/.config"; then
+		echo "XEN_PV (and so PARAVIRT_XXL) did not hold in the x86_64 config: $out/.config"
+		return 1
+	fi
+	mapfile -t ps < <(t_patches | grep -E '/00(0[1-9]|1[0-6])-')
+	# The .c files the forward-ports touch, but the 32-bit ones (*_32.c)
+	# and asm-offsets.c, which every build makes in its prepare step.
+	while read -r f; do
+		[[ $f == *.c && $f != *_32.c && $f != */asm-offsets.c ]] && objs+=("${f%.c}.o")
+	done < <(lg_patch_files "${ps[@]}")
+	echo "x86_64 + XEN_PV: ${objs[*]} arch/x86/xen/"
+	log=$T_LOG.make
+	xmake -j"$(nproc)" "${objs[@]}" arch/x86/xen/ >"$log" 2>&1 ||
+		{ tail -n 30 "$log"; echo "x86_64 with XEN_PV does not build: $log"; return 1; }
+	cat "$log"
+	if grep -E 'warning:' "$log"; then
+		echo "x86_64 with XEN_PV warns (above)"
+		return 1
+	fi
+	echo "objects compiled: $(grep -cE '^ +(CC|AS)' "$log")"
+}
+
+if [[ ${LGUEST_TEST_X86_64:-1} != 0 ]]; then
+	check "options: x86_64 with XEN_PV (PARAVIRT_XXL) builds the forward-ported files and arch/x86/xen" t_opt_xen
+else
+	skip "options: x86_64 with XEN_PV (PARAVIRT_XXL) builds the forward-ported files and arch/x86/xen" \
+		"LGUEST_TEST_X86_64=0 leaves out the x86_64 kernel"
+fi
