@@ -28,12 +28,15 @@ exits() {
 	done
 	echo 0
 }
-# Every "name value" line of lg's debugfs files, as name=value.
+# Every "name value" line of lg's debugfs files, as name=value, and
+# the name=value words of its exit_reasons parameter.
 reasons() {
 	for f in /sys/kernel/debug/lguest/*; do
 		[ -f "$f" ] || continue
 		awk -v f="${f##*/}" 'NF == 2 && $2 ~ /^[0-9]+$/ { printf "%s.%s=%s ", f, $1, $2 }' "$f"
 	done
+	f=/sys/module/lg/parameters/exit_reasons
+	[ -r $f ] && tr ' ' '\n' <$f | awk -F= 'NF == 2 && $2 ~ /^[0-9]+$/ { printf "%s=%s ", $1, $2 }'
 }
 delta() {	# delta "k=v ..." "k=v ...": the changed counters
 	echo "$1" | tr ' ' '\n' >/tmp/r0

@@ -3,6 +3,7 @@
 # What it does depends on lgtest.mode= on the guest's command line; the
 # host side (in-host.sh) and tests/60-guest.sh judge its output.
 mode=main
+tsckhz=0
 read -r cmdline </proc/cmdline
 
 # step NAME ... done NAME: the host reads its exit counter and its clock
@@ -21,6 +22,7 @@ done_step() {
 for a in $cmdline; do
 	case $a in
 	lgtest.mode=*) mode=${a#lgtest.mode=} ;;
+	lgtest.tsckhz=*) tsckhz=${a#lgtest.tsckhz=} ;;
 	esac
 done
 
@@ -41,6 +43,10 @@ main)
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	done_step sleep
 	echo "GUEST-SLEEP: $t0 $t1"
+	# The clock's resolution and scale: a millisecond by the TSC, at the
+	# rate the host measured, timed with clock_gettime().
+	/sysloop spin "$tsckhz"
+	echo "GUEST-SPIN-RC: $?"
 	# fork, exec and pipes.
 	n=$(seq 1 300 | while read -r i; do echo "$i"; done | sh -c 'cat | wc -l')
 	k=0

@@ -43,34 +43,47 @@ echo "=== host-pti $(grep -c '^flags.* pti' /proc/cpuinfo)"
 echo "=== host-nx-dmesg $(dmesg | grep -m1 'NX (Execute Disable)' | sed 's/^[^]]*] //')"
 insmod /lg/lg.ko || echo "=== insmod lg.ko failed"
 
+# The TSC's rate as this kernel measured it (QEMU's TSC follows real
+# time): the main guest spins a millisecond by it and times that.
+khz=$(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9.]*\) MHz.*/\1/p' | tail -n1)
+[ -n "$khz" ] || khz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9.]*\) MHz processor.*/\1/p' | tail -n1)
+khz=$(echo "$khz" | awk '$1 > 0 { printf "%d", $1 * 1000 }')
+echo "=== tsc-khz ${khz:-none}"
+
 # The main guest: a bzImage, with its console input from a fifo so that
 # its steps (in-guest.sh: step, done_step) can be bracketed by reads of
 # the host's exit counter and clock.
 mkfifo /tmp/in
 t0=$(uptime_s)
-$L --initrd=$I 64 $K lgtest.mode=main </tmp/in >/tmp/main.out 2>&1 &
+$L --initrd=$I 64 $K lgtest.mode=main lgtest.tsckhz="${khz:-0}" </tmp/in >/tmp/main.out 2>&1 &
 pid=$!
 exec 3>/tmp/in
 if wait_for 'LGTEST-INIT:' /tmp/main.out; then
 	echo "=== figure launch-to-init $t0 $(uptime_s)"
 fi
 X=/sys/module/lg/parameters/exits
+R=/sys/module/lg/parameters/exit_reasons
 # measure NAME: "=== measure NAME exits N host-time T0 T1" for the
-# guest's step NAME.
+# guest's step NAME, and "=== reasons NAME name=N ..." for the counts by
+# reason that moved.
 measure() {
 	wait_for "^GUEST-STEP $1" /tmp/main.out || { echo "=== measure $1: no step"; return; }
+	tr ' ' '\n' <$R >/tmp/r0
 	e0=$(cat $X)
 	t0=$(uptime_s)
 	echo go >&3
 	wait_for "^GUEST-DONE $1" /tmp/main.out || { echo "=== measure $1: not done"; return; }
 	t1=$(uptime_s)
 	e1=$(cat $X)
+	tr ' ' '\n' <$R >/tmp/r1
 	echo go >&3
 	if [ -n "$e0" ] && [ -n "$e1" ]; then
 		echo "=== measure $1 exits $((e1 - e0)) host-time $t0 $t1"
 	else
 		echo "=== measure $1: no exit counter in $X"
 	fi
+	echo "=== reasons $1 $(awk -F= 'NR == FNR { a[$1] = $2; next }
+		NF == 2 && $2 - a[$1] > 0 { printf "%s=%d ", $1, $2 - a[$1] }' /tmp/r0 /tmp/r1)"
 }
 for m in sleep syscalls pci-none pci-reads; do
 	measure $m
