@@ -65,6 +65,9 @@ static long row_ctxsw(void)
 	if (pid < 0)
 		die("fork");
 	if (!pid) {
+		/* Its own copy of the write end would keep read() from EOF. */
+		close(a[1]);
+		close(b[0]);
 		while (read(a[0], &c, 1) == 1)
 			if (write(b[1], &c, 1) != 1)
 				_exit(1);
