@@ -8,7 +8,8 @@
 # (config/pae.config, with page-table isolation on in the host).
 # tests/guest/in-host.sh runs the cases in one QEMU boot per run; the
 # checks below read their blocks from the serial log.  A run is named
-# VARIANT-CPU: guest-max, guest+pae-max...
+# VARIANT-CPU: guest-max, guest+pae-max...  On the x86_64 host (run
+# x86_64-max) the guest is the PAE bzImage, in compatibility mode.
 
 # Build what the boots need, once: the launcher against the patched tree,
 # the guest's test programs, and the guest's initramfs.
@@ -16,7 +17,8 @@ t_guest_prepare() {
 	local out=$T_STATE/guest-run
 	t_bzimage guest >/dev/null || return 1
 	rm -rf "$out"
-	t_launcher_build_into "$out/launcher" || return 1
+	t_launcher_build_for "$out" guest || return 1
+	if t_x86_64; then t_launcher_build_for "$out" x86_64 || return 1; fi
 	gcc -m32 -static -O2 -Wall -Wextra -Werror -o "$out/sysloop" "$LG_REPO/tests/guest/sysloop.c"
 	t_guest_token=lg-guest-$RANDOM$RANDOM
 	echo "$t_guest_token" >"$out/token"
@@ -26,16 +28,19 @@ t_guest_prepare() {
 }
 
 # t_guest_boot VARIANT CPU: boot the VARIANT kernel as the host on QEMU's
-# CPU model CPU and run the cases.  A PAE host runs with page-table
-# isolation forced on (QEMU's CPUs do not all need it) and is also given
-# the 2-level guest, which it must refuse.
+# CPU model CPU and run the cases.  A PAE host (and the x86_64 one) runs
+# with page-table isolation forced on (QEMU's CPUs do not all need it)
+# and is also given the 2-level guest, which it must refuse.
 t_guest_boot() {
-	local variant=$1 cpu=$2 bz build run=$T_STATE/guest-run rc=0 extra=()
+	local variant=$1 cpu=$2 bz gbz build gbuild run=$T_STATE/guest-run rc=0 extra=() gv
 	local serial=$T_STATE/$1-$2.serial
 	[[ -f $run/token ]] || { echo "nothing built: see the first check"; return 1; }
+	gv=$(t_guest_variant "$variant")
 	bz=$(t_bzimage "$variant") || return 1
+	gbz=$(t_bzimage "$gv") || return 1
 	build=$(<"$T_STATE/$variant.out")
-	if [[ $variant == *+pae ]]; then
+	gbuild=$(<"$T_STATE/$gv.out")
+	if [[ $variant == *+pae || $variant == x86_64 ]]; then
 		extra+=(--append pti=on --add "$(t_bzimage guest):/lg/other.bzImage")
 	fi
 	# Conroe's TSC is constant, which the host must vouch for to the
@@ -47,8 +52,9 @@ t_guest_boot() {
 	fi
 	t_scripts_boot "$bz" --quiet --cpu "$cpu" --timeout 600 \
 		--log "$serial" --script "$LG_REPO/tests/guest/in-host.sh" \
-		--add "$build/drivers/lguest/lg.ko:/lg/lg.ko" --add "$run/launcher/lguest:/lg/lguest" \
-		--add "$bz:/lg/bzImage" --add "$build/vmlinux:/lg/vmlinux" \
+		--add "$build/drivers/lguest/lg.ko:/lg/lg.ko" \
+		--add "$(t_launcher_dir "$run" "$variant")/lguest:/lg/lguest" \
+		--add "$gbz:/lg/bzImage" --add "$gbuild/vmlinux:/lg/vmlinux" \
 		--add "$run/guest.cpio.gz:/lg/guest.cpio.gz" \
 		"${extra[@]}" || rc=$?
 	grep -a '^=== ' "$serial" | tr -d '\r' || true
@@ -221,7 +227,7 @@ t_guest_nx() {
 	echo "NX: natively '$host', in the guest '$guest'"
 	t_note "$(t_guest_label "$1"): NX natively '$host', in the guest '$guest'"
 	[[ $host == "NX (Execute Disable) protection: active" ]] ||
-		{ echo "the PAE host has no NX; serial log: $T_STATE/$1.serial"; return 1; }
+		{ echo "the host has no NX; serial log: $T_STATE/$1.serial"; return 1; }
 	[[ $guest == "$host" ]]
 }
 
@@ -229,17 +235,19 @@ t_guest_nx() {
 # guest, whose CR3 belongs to the host.
 t_guest_pti() {
 	t_gcase "$1" main 0 "GUEST-PTI: 0" || return 1
-	if [[ $1 == *+pae-* ]]; then
+	if [[ $1 == *+pae-* || $1 == x86_64-* ]]; then
 		grep -aq '^=== host-pti 1' "$T_STATE/$1.serial" ||
-			{ echo "the PAE host runs without page-table isolation"; return 1; }
+			{ echo "the host runs without page-table isolation"; return 1; }
 		echo "the host isolates its page tables (pti); the guest does not"
 	fi
 }
 
-# "guest-max" -> "-cpu max", "guest+pae-max" -> "PAE, -cpu max".
+# "guest-max" -> "-cpu max", "guest+pae-max" -> "PAE, -cpu max",
+# "x86_64-max" -> "x86_64 host, -cpu max".
 t_guest_label() {
 	case $1 in
 	*+pae-*) echo "PAE, -cpu ${1#*+pae-}" ;;
+	x86_64-*) echo "x86_64 host, -cpu ${1#x86_64-}" ;;
 	*) echo "-cpu ${1#*-}" ;;
 	esac
 }
@@ -247,8 +255,11 @@ t_guest_label() {
 check "guest pieces build: launcher, test programs, guest initramfs" t_guest_prepare
 # max: QEMU's AMD-like CPU with everything; qemu32: QEMU's default i386
 # CPU; Conroe: an Intel CPU whose constant TSC the host gives the guest.
-# The PAE kernels run on max, which has NX.
-for run in guest-max guest-qemu32 guest-Conroe guest+pae-max; do
+# The PAE kernels run on max, which has NX; so does the x86_64 host, with
+# the PAE guest (LGUEST_TEST_X86_64=0 leaves it out).
+t_runs=(guest-max guest-qemu32 guest-Conroe guest+pae-max)
+if t_x86_64; then t_runs+=(x86_64-max); fi
+for run in "${t_runs[@]}"; do
 	l=$(t_guest_label "$run")
 	check "$l: host boots and runs the guest cases" t_guest_boot "${run%-*}" "${run##*-}"
 	check "$l: a bzImage guest reaches userspace, prints its token, powers off (exit 0)" t_guest_main "$run"
@@ -264,7 +275,7 @@ for run in guest-max guest-qemu32 guest-Conroe guest+pae-max; do
 	else
 		check "$l: guest clocksource: the TSC if the host vouches for it, else lguest" t_guest_clock "$run"
 	fi
-	if [[ $run == *+pae-* ]]; then
+	if [[ $run == *+pae-* || $run == x86_64-* ]]; then
 		check "$l: NX in the guest: its kernel turns it on as it does natively" t_guest_nx "$run"
 	fi
 	check "$l: guests ran without unemulated instructions" t_guest_clean "$run"
@@ -278,7 +289,7 @@ for run in guest-max guest-qemu32 guest-Conroe guest+pae-max; do
 		t_gcase "$run" panic 255 "Kernel panic - not syncing: sysrq triggered crash" \
 		"lguest: guest panicked: sysrq triggered crash"
 	check "$l: after those guests end, another boots" t_gcase "$run" again 0 "GUEST-QUICK-OK"
-	if [[ $run == *+pae-* ]]; then
+	if [[ $run == *+pae-* || $run == x86_64-* ]]; then
 		check "$l: page-table isolation in the host, not in the guest" t_guest_pti "$run"
 		check "$l: a 2-level guest is refused (exit 255, says PAE)" \
 			t_gcase "$run" other-paging 255 "built without PAE (CONFIG_X86_PAE)"
@@ -286,3 +297,7 @@ for run in guest-max guest-qemu32 guest-Conroe guest+pae-max; do
 	check "$l: rmmod lg succeeds after the guests" grep -aq '^=== rmmod rc=0' "$T_STATE/$run.serial"
 	check "$l: time from launcher start to guest init (figure)" t_guest_figure "$run"
 done
+if ! t_x86_64; then
+	skip "x86_64 host: the guest cases" "LGUEST_TEST_X86_64=0 leaves out the x86_64 host kernel"
+fi
+unset t_runs

@@ -24,7 +24,8 @@ t_dev_prepare() {
 	local out=$t_dev_run
 	t_bzimage guest >/dev/null || return 1
 	rm -rf "$out"
-	t_launcher_build_into "$out/launcher" all tests || return 1
+	t_launcher_build_for "$out" guest all tests || return 1
+	if t_x86_64; then t_launcher_build_for "$out" x86_64 || return 1; fi
 	"$LG_REPO/scripts/mkinitramfs" --out "$out/devices.cpio.gz" --poweroff \
 		--script "$LG_REPO/tests/guest/devices-guest.sh" >/dev/null
 	t_dev_mkext2 || return 1
@@ -71,17 +72,19 @@ t_dev_empty() {
 }
 
 t_dev_boot() {
-	local bz build rc=0
+	local bz gbz build rc=0
 	[[ -f $t_dev_run/devices.cpio.gz ]] || { echo "nothing built: see the first check"; return 1; }
 	bz=$(t_bzimage "$t_dev_v") || return 1
+	gbz=$(t_bzimage "$(t_guest_variant "$t_dev_v")") || return 1
 	build=$(<"$T_STATE/$t_dev_v.out")
 	# The QEMU host's own disk (its /dev/vda), for the flush-and-crash case.
 	rm -f "$t_dev_drive_f"
 	truncate -s 1M "$t_dev_drive_f"
 	t_scripts_boot "$bz" --quiet --cpu max --timeout 400 --drive "$t_dev_drive_f" \
 		--log "$t_dev_serial_f" --script "$LG_REPO/tests/guest/devices-host.sh" \
-		--add "$build/drivers/lguest/lg.ko:/lg/lg.ko" --add "$t_dev_run/launcher/lguest:/lg/lguest" \
-		--add "$bz:/lg/bzImage" --add "$t_dev_run/devices.cpio.gz:/lg/devices.cpio.gz" \
+		--add "$build/drivers/lguest/lg.ko:/lg/lg.ko" \
+		--add "$(t_launcher_dir "$t_dev_run" "$t_dev_v")/lguest:/lg/lguest" \
+		--add "$gbz:/lg/bzImage" --add "$t_dev_run/devices.cpio.gz:/lg/devices.cpio.gz" \
 		--add "$t_dev_run/launcher/tests/blk.elf:/lg/blk.elf" \
 		--add "$t_dev_run/ext2.img:/lg/ext2.img" || rc=$?
 	grep -a '^=== ' "$t_dev_serial_f" | tr -d '\r' | grep -v '^=== ext2-image-' || true
@@ -240,11 +243,12 @@ t_dev_flush_crash() {
 }
 
 # t_dev_checks VARIANT: one QEMU boot of the VARIANT kernel (guest for
-# 2-level page tables, guest+pae for PAE) and the checks on what its
-# guests did.
+# 2-level page tables, guest+pae for PAE, x86_64 for the x86_64 host with
+# the PAE guest) and the checks on what its guests did.
 t_dev_checks() {
 	t_dev_v=$1 t_dev_serial_f=$T_STATE/devices-$1.serial t_dev_drive_f=$T_STATE/devices-$1.drive t_dev_l=''
 	[[ $1 == *+pae ]] && t_dev_l=' (PAE)'
+	[[ $1 == x86_64 ]] && t_dev_l=' (x86_64 host)'
 	check "devices$t_dev_l: host boots and runs a guest with --rng --block=/tmp/disk.img --block=ext2.img" t_dev_boot
 	check "devices$t_dev_l: --block of a missing file: exit 2 naming the file, cause and fix" t_dev_missing
 	check "devices$t_dev_l: --block of a file that cannot be opened read-write: exit 2" t_dev_unwritable
@@ -302,4 +306,10 @@ t_dev_checks() {
 
 t_dev_checks guest
 t_dev_checks guest+pae
+# The x86_64 host: the PAE guest under the 64-bit launcher.
+if t_x86_64; then
+	t_dev_checks x86_64
+else
+	skip "devices (x86_64 host)" "LGUEST_TEST_X86_64=0 leaves out the x86_64 host kernel"
+fi
 unset t_dev_run t_dev_v t_dev_serial_f t_dev_drive_f t_dev_l

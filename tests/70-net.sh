@@ -16,21 +16,24 @@ t_net_prepare() {
 	local out=$t_net_run
 	t_bzimage guest >/dev/null || return 1
 	rm -rf "$out"
-	t_launcher_build_into "$out/launcher" all || return 1
+	t_launcher_build_for "$out" guest || return 1
+	if t_x86_64; then t_launcher_build_for "$out" x86_64 || return 1; fi
 	"$LG_REPO/scripts/mkinitramfs" --out "$out/net.cpio.gz" --poweroff \
 		--script "$LG_REPO/tests/guest/net-guest.sh" >/dev/null
 	echo "launcher and the guest initramfs in $out"
 }
 
 t_net_boot() {
-	local bz build rc=0
+	local bz gbz build rc=0
 	[[ -f $t_net_run/net.cpio.gz ]] || { echo "nothing built: see the first check"; return 1; }
 	bz=$(t_bzimage "$t_net_v") || return 1
+	gbz=$(t_bzimage "$(t_guest_variant "$t_net_v")") || return 1
 	build=$(<"$T_STATE/$t_net_v.out")
 	t_scripts_boot "$bz" --quiet --cpu max --timeout 900 \
 		--log "$t_net_serial_log" --script "$LG_REPO/tests/guest/net-host.sh" \
-		--add "$build/drivers/lguest/lg.ko:/lg/lg.ko" --add "$t_net_run/launcher/lguest:/lg/lguest" \
-		--add "$bz:/lg/bzImage" --add "$t_net_run/net.cpio.gz:/lg/net.cpio.gz" || rc=$?
+		--add "$build/drivers/lguest/lg.ko:/lg/lg.ko" \
+		--add "$(t_launcher_dir "$t_net_run" "$t_net_v")/lguest:/lg/lguest" \
+		--add "$gbz:/lg/bzImage" --add "$t_net_run/net.cpio.gz:/lg/net.cpio.gz" || rc=$?
 	grep -a '^=== ' "$t_net_serial_log" | tr -d '\r' || true
 	((rc == 0)) || { echo "scripts/boot exit $rc; serial log: $t_net_serial_log"; return 1; }
 	echo "serial log: $t_net_serial_log"
@@ -185,10 +188,12 @@ t_net_rmmod() { t_net_serial | grep -x "=== rmmod rc=0"; }
 check "net: launcher and the guest initramfs build (no warnings)" t_net_prepare
 
 # t_net_checks VARIANT: one QEMU boot of the VARIANT kernel (guest for
-# 2-level page tables, guest+pae for PAE) and the checks on its guests.
+# 2-level page tables, guest+pae for PAE, x86_64 for the x86_64 host with
+# the PAE guest) and the checks on its guests.
 t_net_checks() {
 	t_net_v=$1 t_net_serial_log=$T_STATE/net-$1.serial t_net_l=''
 	[[ $1 == *+pae ]] && t_net_l=' (PAE)'
+	[[ $1 == x86_64 ]] && t_net_l=' (x86_64 host)'
 	check "net$t_net_l: host boots and runs the --tunnet cases under lg.ko" t_net_boot
 	check "net$t_net_l: --tunnet=10.0.2.300: exit 2, 'not an IPv4 address', no tap left" \
 		t_net_setup_error bad-addr "--tunnet=10.0.2.300: '10.0.2.300' is not an IPv4 address; give --tunnet=IPADDR[:MAC]"
@@ -231,4 +236,10 @@ t_net_checks() {
 
 t_net_checks guest
 t_net_checks guest+pae
+# The x86_64 host: the PAE guest under the 64-bit launcher.
+if t_x86_64; then
+	t_net_checks x86_64
+else
+	skip "net (x86_64 host)" "LGUEST_TEST_X86_64=0 leaves out the x86_64 host kernel"
+fi
 unset t_net_run t_net_v t_net_serial_log t_net_l

@@ -168,6 +168,40 @@ t_bzimage() {
 	cat "$T_STATE/$1.bzimage"
 }
 
+# A host variant and what runs on it.  The i386 kernels are their own
+# guests (one bzImage is both); the x86_64 host runs the PAE guest, the
+# guest+pae bzImage, under a native 64-bit launcher (make ARCH=x86_64).
+#
+# t_guest_variant HOST: the variant whose bzImage is the guest on HOST.
+t_guest_variant() {
+	case $1 in
+	x86_64) echo guest+pae ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# t_launcher_dir OUT HOST: where the tests build the launcher for HOST
+# under OUT (t_launcher_build_for).
+t_launcher_dir() {
+	case $2 in
+	x86_64) echo "$1/launcher-x86_64" ;;
+	*) echo "$1/launcher" ;;
+	esac
+}
+
+# t_launcher_build_for OUT HOST [TARGET]...: build the launcher for HOST
+# into t_launcher_dir OUT HOST.
+t_launcher_build_for() {
+	local out host=$2 arch=()
+	out=$(t_launcher_dir "$1" "$host")
+	shift 2
+	[[ $host == x86_64 ]] && arch=(ARCH=x86_64)
+	t_launcher_build_into "$out" "${@:-all}" "${arch[@]}"
+}
+
+# t_x86_64: true unless LGUEST_TEST_X86_64=0 leaves the x86_64 host out.
+t_x86_64() { [[ ${LGUEST_TEST_X86_64:-1} != 0 ]]; }
+
 # t_launcher_build_into OUT [TARGET]...: build tools-lguest (default target
 # all) against the patched tree into OUT, with no compiler warnings.
 t_launcher_build_into() {

@@ -936,6 +936,7 @@ static int test_short_read(struct lgt_vm *vm)
 	unsigned long req[2] = { LHREQ_GETREG, LGUEST_REG_EAX };
 	uint8_t buf[32];
 	ssize_t r;
+	size_t i;
 
 	if (boot(vm, "regs"))
 		return -1;
@@ -953,6 +954,24 @@ static int test_short_read(struct lgt_vm *vm)
 		return fail("pread of 1 byte after LHREQ_GETREG gave %zd (%s)%s",
 			    r, r < 0 ? strerror(errno) : "no error",
 			    buf[1] != 0x5a ? " and wrote past the byte" : "");
+	/*
+	 * The register is an unsigned long of the host: on an x86_64 host a
+	 * 32-bit word is short too, and the whole word has the register,
+	 * zero-extended.  The refused reads left it armed.
+	 */
+	if (sizeof(long) > sizeof(uint32_t)) {
+		r = pread(vm->fd, buf, sizeof(uint32_t), 0);
+		if (r != -1 || errno != EINVAL || buf[4] != 0x5a)
+			return fail("pread of 4 bytes after LHREQ_GETREG on a 64-bit host gave %zd (%s)",
+				    r, r < 0 ? strerror(errno) : "no error");
+	}
+	r = pread(vm->fd, buf, sizeof(buf), 0);
+	if (r != sizeof(long))
+		return fail("pread after LHREQ_GETREG gave %zd (%s), not one unsigned long (%zu bytes)",
+			    r, r < 0 ? strerror(errno) : "no error", sizeof(long));
+	for (i = sizeof(uint32_t); i < sizeof(long); i++)
+		if (buf[i])
+			return fail("LHREQ_GETREG's word has byte %zu set: not zero-extended", i);
 	return 0;
 }
 
