@@ -18,10 +18,26 @@ t_opt_kmake() {
 		CC="ccache gcc" HOSTCC="ccache gcc" "$@"
 }
 
+# t_opt_build WHAT WARNED MAKE TARGET...: run MAKE (a function) on the
+# TARGETs into $T_LOG.make; fail if it fails or a line matching the
+# regexp WARNED warns.
+t_opt_build() {
+	local what=$1 warned=$2 mk=$3 log=$T_LOG.make
+	shift 3
+	"$mk" -j"$(nproc)" "$@" >"$log" 2>&1 ||
+		{ tail -n 30 "$log"; echo "$what does not build: $log"; return 1; }
+	cat "$log"
+	if grep -E "$warned" "$log"; then
+		echo "$what warns (above)"
+		return 1
+	fi
+	echo "objects compiled: $(grep -cE '^ +(CC|AS)' "$log")"
+}
+
 # t_opt BASE FLIP...: BASE is 'guest' (the guest variant's .config) or
 # 'allno' (allnoconfig); each FLIP is NAME=y, NAME=m or NAME=n.
 t_opt() {
-	local base=$1 flip name want have out log
+	local base=$1 flip name want have out
 	shift
 	lg_build_env
 	if [[ ! -f $T_STATE/options.dir ]]; then
@@ -53,15 +69,8 @@ t_opt() {
 			{ echo "CONFIG_$name=$want did not hold after olddefconfig (.config has '${have:-n}'): a dependency Kconfig has and this test does not know"; return 1; }
 	done
 	echo "options: $base with $*"
-	log=$T_LOG.make
-	t_opt_kmake -j"$(nproc)" arch/x86/lguest/ drivers/lguest/ >"$log" 2>&1 ||
-		{ tail -n 30 "$log"; echo "the lguest code does not build with $*: $log"; return 1; }
-	cat "$log"
-	if grep -E '(arch/x86/lguest|drivers/lguest)/.*warning:' "$log"; then
-		echo "the lguest code warns with $*"
-		return 1
-	fi
-	echo "objects compiled: $(grep -cE '^ +(CC|AS)' "$log")"
+	t_opt_build "the lguest code with ${*:-nothing flipped}" '(arch/x86/lguest|drivers/lguest)/.*warning:' \
+		t_opt_kmake arch/x86/lguest/ drivers/lguest/
 }
 
 check "options: guest variant as built (ACPI, SMP, PCI on; LGUEST=m)" t_opt guest
@@ -80,7 +89,7 @@ check "options: allnoconfig + what LGUEST_GUEST and LGUEST need" \
 # with XEN_PV on, build the .c files those patches touch and arch/x86/xen/
 # (every file of both that config compiles): no errors, no warnings.
 t_opt_xen() {
-	local tree out log f objs=() ps=() conf
+	local tree out f objs=() ps=() conf
 	lg_build_env
 	t_configure x86_64 >/dev/null ||
 		{ echo "the x86_64 variant could not be configured: $T_STATE/x86_64.configure.out"; return 1; }
@@ -105,15 +114,7 @@ t_opt_xen() {
 		[[ $f == *.c && $f != *_32.c && $f != */asm-offsets.c ]] && objs+=("${f%.c}.o")
 	done < <(lg_patch_files "${ps[@]}")
 	echo "x86_64 + XEN_PV: ${objs[*]} arch/x86/xen/"
-	log=$T_LOG.make
-	xmake -j"$(nproc)" "${objs[@]}" arch/x86/xen/ >"$log" 2>&1 ||
-		{ tail -n 30 "$log"; echo "x86_64 with XEN_PV does not build: $log"; return 1; }
-	cat "$log"
-	if grep -E 'warning:' "$log"; then
-		echo "x86_64 with XEN_PV warns (above)"
-		return 1
-	fi
-	echo "objects compiled: $(grep -cE '^ +(CC|AS)' "$log")"
+	t_opt_build "x86_64 with XEN_PV" 'warning:' xmake "${objs[@]}" arch/x86/xen/
 }
 
 if [[ ${LGUEST_TEST_X86_64:-1} != 0 ]]; then
