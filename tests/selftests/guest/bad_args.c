@@ -6,6 +6,8 @@
 #include "guest.h"
 
 static pteval_t guest_ptes_8m[PT_ENTRIES] __attribute__((aligned(4096)));
+/* What LHCALL_LOAD_TLS reads: three descriptors, all zero (not present). */
+static uint32_t tls[6];
 
 #define ADDR_8M	0x800000u
 
@@ -97,6 +99,16 @@ void guest_main(void)
 #endif
 	case 21: /* a 64-bit code segment, refused by an x86_64 host */
 		hcall(LHCALL_LOAD_GDT_ENTRY, 20, 0x0000ffff, 0x00af9b00, 0);
+		break;
+	case 22: /* the same as the third TLS segment (GDT entry 8) */
+		tls[4] = 0x0000ffff;
+		tls[5] = 0x00af9b00;
+		hcall(LHCALL_LOAD_TLS, (uint32_t)tls, 0, 0, 0);
+		break;
+	case 23: /* an LDT descriptor, DPL 3, as the first TLS segment */
+		tls[0] = 0x0000ffff;
+		tls[1] = 0x0000e200;
+		hcall(LHCALL_LOAD_TLS, (uint32_t)tls, 0, 0, 0);
 		break;
 	}
 	GUEST_ASSERT(0);

@@ -15,6 +15,7 @@ enum ucall_code {
 	UCALL_DONE = 1,		/* the guest's checks passed */
 	UCALL_FAIL,		/* arg: the line of the failed check */
 	UCALL_REPORT,		/* arg: a value for the test to check */
+	UCALL_LANDED,		/* guest/farjump.c: a far transfer went through */
 };
 
 #endif
