@@ -28,8 +28,10 @@ t_selftests() {
 	[[ -f $ko ]] || { echo "no $ko: the $variant build needs CONFIG_LGUEST=m (config/lguest.config)"; return 1; }
 	"$LG_REPO/tests/selftests/run-qemu.sh" --bzimage "$bz" --module "$ko" --ksrc "$tree" "${args[@]}" \
 		--cpu "$cpu" --smp "$smp" --timeout 300 -- --quiet --log "$log" || rc=$?
-	grep -E '^(not )?ok [0-9]+ |^# [0-9]+ passed' "$log" || true
-	grep -q 'not ok - rmmod lg' "$log" && { echo "rmmod lg failed; serial log: $log"; return 1; }
+	grep -a -E '^(not )?ok [0-9]+ |^# [0-9]+ passed|^# (memory|hostirq|farjump|above|physabove):' "$log" | tr -d '\r' || true
+	tr -d '\r' <"$log" | grep -aqx 'not ok - rmmod lg' && { echo "rmmod lg failed; serial log: $log"; return 1; }
+	grep -aq 'not ok - rmmod lg left' "$log" &&
+		{ echo "memory not back after rmmod lg (above); serial log: $log"; return 1; }
 	((rc == 0)) || { echo "selftests failed (scripts/boot exit $rc); serial log: $log"; return 1; }
 	echo "all selftests passed or skipped; serial log: $log"
 }
