@@ -1298,7 +1298,7 @@ static int pin_to(int cpu)
 /* How long the host's timer runs at 1 kHz while the guest spins. */
 #define HOSTIRQ_MS	1000
 /* The longest its task may wait for a wakeup (see test_hostirq()). */
-#define HOSTIRQ_GAP_MS	250
+#define HOSTIRQ_GAP_MS	500
 
 /*
  * What the timer child saw: the 1 ms periods that passed, its wakeups
@@ -1436,14 +1436,15 @@ static int test_hostirq(struct lgt_vm *vm)
 	/*
 	 * A host that lost the interrupts that came in the guest, or woke the
 	 * task only when the guest stopped for the test's signal, shows one
-	 * wait as long as the run and a wakeup or two.  Under TCG on a busy
-	 * machine a few wakeups run late (measured: 23 to 31 ms waits, 296 to
+	 * wait as long as the run and a wakeup or two (1305 ms and 4, with
+	 * cond_resched() taken out of handle_trap()).  Under TCG on a busy
+	 * machine many wakeups run late (measured: 23 to 69 ms waits, 110 to
 	 * 596 wakeups in 1000 periods) but the task keeps running.
 	 */
 	if (t.max_gap_ms > HOSTIRQ_GAP_MS)
 		return fail("the timer's task waited %.1f ms, more than %d", t.max_gap_ms,
 			    HOSTIRQ_GAP_MS);
-	if (t.wakeups * 10 < t.expired)
+	if (t.wakeups * 50 < t.expired)
 		return fail("%lu wakeups in %llu periods", t.wakeups, t.expired);
 	if (loc1 - loc0 < (long)t.wakeups / 2)
 		return fail("LOC rose by %ld for %lu timer wakeups", loc1 - loc0, t.wakeups);

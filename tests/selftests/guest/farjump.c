@@ -6,7 +6,9 @@
  * and at two LDT slots.  On an x86_64 host slot 2 is the world switch's
  * 64-bit ring-0 code (the host's __KERNEL_CS) and slot 3 its data; on a
  * 32-bit host 10 and 11 are the switcher's code and data and 16 its TSS;
- * every other slot is empty, and there is no LDT.  A CPU refuses each
+ * every other slot is empty, and there is no LDT.  The guest first
+ * writes a code segment of its own ring (64-bit on x86_64) to each of the
+ * host's slots, which the host must ignore.  A CPU refuses each
  * with a #GP whose error code is the selector without its RPL, and the
  * host hands that #GP to the guest's handler like any other (its error
  * code is not 0, so it is no "in" or "out" for the launcher).
@@ -114,6 +116,10 @@ static void attempt(enum fj_kind kind, uint32_t sel)
 void guest_main(void)
 {
 	static const uint32_t ldt_sels[] = { 0x04, 0x14 };
+	/* The slots the host keeps for itself: i386, x86_64. */
+	static const uint32_t host_slots[2][4] = {
+		{ 10, 11, 16, 31 }, { 2, 3, 16, 31 },
+	};
 	unsigned int i, slot, kind;
 
 	guest_init();
@@ -127,6 +133,15 @@ void guest_main(void)
 	user_ptes[1] = (uint32_t)user_stack | PTE_USERPAGE;
 	*pt_pde(&guest_dir, USER_ADDR) = (uint32_t)user_ptes | PTE_USERPAGE;
 	guest_setup_paging();
+
+	/*
+	 * The host's own slots take a code segment of the guest's ring and
+	 * ignore it (a 64-bit one on x86_64, where any other slot kills the
+	 * guest for it): the far transfers below must not find it there.
+	 */
+	for (i = 0; i < 4; i++)
+		hcall(LHCALL_LOAD_GDT_ENTRY, host_slots[!lguest_data.reserve_mem][i],
+		      0x0000ffff, lguest_data.reserve_mem ? 0x00cfbb00 : 0x00afbb00, 0);
 
 	GUEST_REPORT((uint32_t)fj_results);
 	GUEST_REPORT((uint32_t)&fj_current);
