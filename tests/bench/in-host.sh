@@ -8,6 +8,7 @@
 #   === exits ROW N                 exits while the guest ran ROW
 #   === exit-reasons ROW k=v ...    the same by reason, when lg has them
 #   === boot native-init S | guest-launch-to-init S | guest-boot-exits N
+#   === exit-reasons boot k=v ...   the guest's boot exits by reason
 B=/lg/bench
 boot_s=$(cut -d' ' -f1 /proc/uptime)
 echo "=== boot native-init $boot_s"
@@ -53,7 +54,7 @@ wait_for() {
 }
 
 mkfifo /tmp/in
-e0=$(exits)
+e0=$(exits) r0=$(reasons)
 t0=$(cut -d' ' -f1 /proc/uptime)
 /lg/lguest --initrd=/lg/guest.cpio.gz 256 /lg/bzImage quiet \
 	bench.rows="$(echo "$rows" | tr " " ,)" bench.rounds="$rounds" </tmp/in >/tmp/g.out 2>&1 &
@@ -62,7 +63,10 @@ exec 3>/tmp/in
 wait_for 'LGTEST-INIT:' /tmp/g.out && echo "=== boot guest-launch-to-init $(awk -v a="$t0" '{ print $1 - a }' /proc/uptime)"
 for r in $rows; do
 	wait_for "BENCH-READY $r" /tmp/g.out || break
-	[ "$r" = "${rows%% *}" ] && echo "=== boot guest-boot-exits $(($(exits) - e0))"
+	if [ "$r" = "${rows%% *}" ]; then
+		echo "=== boot guest-boot-exits $(($(exits) - e0))"
+		echo "=== exit-reasons boot $(delta "$r0" "$(reasons)")"
+	fi
 	a=$(exits) ra=$(reasons)
 	echo go >&3
 	wait_for "BENCH-DONE $r" /tmp/g.out || break
