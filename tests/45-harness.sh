@@ -101,3 +101,39 @@ check "scripts/boot exits 255 on a kernel warning, quoted (printk through /dev/k
 check "scripts/boot exits 255 on a kernel warning only dmesg has (dmesg -n 1), quoted" \
 	t_boot_warn 'dmesg -n 1; echo "<4>WARNING: CPU: 0 PID: 1 at planted, console quiet" >/dev/kmsg' \
 	"host-dmesg| ["
+
+# The README's main job, scripts/boot-guest: the terminal gets the
+# guest's console and the host's "host:" lines, never the host's own boot
+# log ("BIOS-e820", which only the QEMU host prints), which goes to the
+# file it names.  With --cmd, the command's output and its status decide.
+t_main_job() {
+	local want=$1 rc=0 out=$T_LOG.out log
+	shift
+	t_build guest >/dev/null || { echo "the guest variant did not build"; return 1; }
+	"$LG_REPO/scripts/boot-guest" --version "$T_VERSION" --timeout 300 "$@" >"$out" 2>"$T_LOG.err" || rc=$?
+	cat "$out" "$T_LOG.err"
+	echo "scripts/boot-guest $* exited $rc (want $want)"
+	((rc == want)) || return 1
+	log=$(sed -n "s/^.*the host's console: //p" "$T_LOG.err" | tail -n1)
+	[[ -f $log ]] || { echo "no host log file named on stderr ('$log')"; return 1; }
+	grep -q 'BIOS-e820: \[mem' "$log" || { echo "the host's boot log $log lacks its BIOS-e820 lines"; return 1; }
+	if grep -q 'BIOS-e820' "$out"; then
+		echo "the host's boot log reached the terminal"
+		return 1
+	fi
+	grep -q '^host: the launcher exited with status 0$' "$out" ||
+		{ echo "no 'host: the launcher exited with status 0' line"; return 1; }
+	local line
+	for line in "${T_MAIN_WANT[@]}"; do
+		grep -qE -- "$line" "$out" || { echo "no line matching '$line' on the terminal"; return 1; }
+	done
+}
+
+T_MAIN_WANT=('^guest: Linux 6\.12\.[0-9]+ i686, ' '^guest: /proc/cpuinfo has the lguest flag$' '^guest: powering off$')
+check "main job: scripts/boot-guest shows the guest (uname, the lguest flag), the host's log only in its file, exit 0" \
+	t_main_job 0
+T_MAIN_WANT=('^planted-42$' '^guest: command exit status 3$')
+# shellcheck disable=SC2016 # expanded by the guest's shell
+check "main job: scripts/boot-guest --cmd: the command's output on the terminal, status 3 makes exit 1" \
+	t_main_job 1 --cmd 'echo planted-$((6 * 7)); exit 3'
+unset T_MAIN_WANT
