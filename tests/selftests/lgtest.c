@@ -1476,7 +1476,7 @@ static const struct {
 	{ "syscall_direct", test_syscall_direct, "int $0x80: a trap gate is taken without the host, an interrupt gate through it", F_ALL },
 	{ "timer", test_timer, "SET_CLOCKEVENT raises IRQ 0 after about the time asked; HALT waits", F_ALL },
 	{ "irq", test_irq, "LHREQ_IRQ from another thread wakes a halted guest", F_ALL },
-	{ "async", test_async, "the hypercall ring runs queued calls in order", F_ALL },
+	{ "async", test_async, "the hypercall ring runs queued calls in order, at any exit", F_ALL },
 	{ "bad_args", test_bad_args, "malformed hypercalls kill the guest with a reason", F_ALL },
 	{ "spin", test_spin, "host interrupts and FPU switches while the guest computes", F_ALL },
 	{ "user", test_user, "guest user mode: direct int $0x80, faults reflected on the kernel stack", F_ALL },

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The asynchronous hypercall ring: queued calls run, in order, at the next
- * hypercall, and their slots are marked done.
+ * exit, a hypercall or not, and their slots are marked done.
  */
 #include "guest.h"
 
 static unsigned int next;
+
+/*
+ * A block of 64 pages, as many as the host fills around a fault in the
+ * linear mapping, that nothing touches before the test does.
+ */
+static volatile uint32_t untouched[64 * 1024] __attribute__((aligned(64 * 4096)));
 
 static void queue(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3)
 {
@@ -36,6 +42,17 @@ void guest_main(void)
 		GUEST_ASSERT(lguest_data.hcall_status[i] == LHCALL_STATUS_FREE);
 	asm volatile("movw %1, %%es; movw %%es, %0" : "=r" (es) : "r" ((uint16_t)(21 * 8 + 1)));
 	GUEST_REPORT(es);
+
+	/*
+	 * No hypercall: the first touch of a page faults to the host, which
+	 * runs what is queued before it handles the fault.
+	 */
+	queue(LHCALL_LOAD_GDT_ENTRY, 22, 0x0000ffff, 0x00cfb300);
+	/* The slot is queued before the fault, and read again after it. */
+	asm volatile("" : : : "memory");
+	untouched[0] = 1;
+	asm volatile("" : : : "memory");
+	GUEST_ASSERT(lguest_data.hcall_status[next - 1] == LHCALL_STATUS_FREE);
 
 	/* The first of two queued shutdowns wins. */
 	queue(LHCALL_SHUTDOWN, (uint32_t)"first", LGUEST_SHUTDOWN_POWEROFF, 0);
