@@ -27,14 +27,6 @@ t_git_cleanup() {
 	[[ -d $repo ]] && git -C "$repo" worktree prune
 }
 
-# Identity for commits that git makes itself (the patches carry their own).
-t_git_ident() {
-	local n e
-	n=$(git -C "$LG_REPO" config user.name || echo lguest)
-	e=$(git -C "$LG_REPO" config user.email || echo lguest@localhost)
-	printf '%s\n' -c "user.name=$n" -c "user.email=$e"
-}
-
 t_git_am() {
 	local wt ps ident
 	wt=$(t_git_worktree)

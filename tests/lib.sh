@@ -83,6 +83,15 @@ t_skip() { printf '%s\n' "$*" >>"$T_LOG.skip"; echo "SKIP: $*"; }
 # t_note TEXT: from inside a check, add a diagnostic line to the output.
 t_note() { printf '%s\n' "$*" >>"$T_LOG.notes"; }
 
+# Identity for commits that git makes itself (the patches carry their
+# own): the checkout's, or a fixed one where it has none.
+t_git_ident() {
+	local n e
+	n=$(git -C "$LG_REPO" config user.name || echo lguest)
+	e=$(git -C "$LG_REPO" config user.email || echo lguest@localhost)
+	printf '%s\n' -c "user.name=$n" -c "user.email=$e"
+}
+
 # The patches of the series under test, as paths, in series order.
 t_patches() {
 	local p
