@@ -109,7 +109,10 @@ check "scripts/boot exits 255 on a kernel warning only dmesg has (dmesg -n 1), q
 t_main_job() {
 	local want=$1 rc=0 out=$T_LOG.out log
 	shift
-	t_build guest >/dev/null || { echo "the guest variant did not build"; return 1; }
+	local v
+	for v in "${T_MAIN_VARIANTS[@]}"; do
+		t_build "$v" >/dev/null || { echo "the $v variant did not build"; return 1; }
+	done
 	"$LG_REPO/scripts/boot-guest" --version "$T_VERSION" --timeout 300 "$@" >"$out" 2>"$T_LOG.err" || rc=$?
 	cat "$out" "$T_LOG.err"
 	echo "scripts/boot-guest $* exited $rc (want $want)"
@@ -129,11 +132,17 @@ t_main_job() {
 	done
 }
 
+T_MAIN_VARIANTS=(guest)
 T_MAIN_WANT=('^guest: Linux 6\.12\.[0-9]+ i686, ' '^guest: /proc/cpuinfo has the lguest flag$' '^guest: powering off$')
 check "main job: scripts/boot-guest shows the guest (uname, the lguest flag), the host's log only in its file, exit 0" \
 	t_main_job 0
+T_MAIN_VARIANTS=(x86_64 guest+pae)
+T_MAIN_WANT=("${T_MAIN_WANT[@]}" '^guest: NX \(Execute Disable\) protection: active$')
+check "main job: scripts/boot-guest --host x86_64 runs the PAE guest (NX on) on the x86_64 host, exit 0" \
+	t_main_job 0 --host x86_64
+T_MAIN_VARIANTS=(guest)
 T_MAIN_WANT=('^planted-42$' '^guest: command exit status 3$')
 # shellcheck disable=SC2016 # expanded by the guest's shell
 check "main job: scripts/boot-guest --cmd: the command's output on the terminal, status 3 makes exit 1" \
 	t_main_job 1 --cmd 'echo planted-$((6 * 7)); exit 3'
-unset T_MAIN_WANT
+unset T_MAIN_WANT T_MAIN_VARIANTS
