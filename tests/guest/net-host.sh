@@ -121,9 +121,15 @@ timeout 600 $L --block=/tmp/disk.img --initrd=$I 48 $K lgtest.mode=block >/tmp/b
 blk=$!
 retry 30 sh -c "[ \$(grep -c 'network is tap' /tmp/bridge.out) = 2 ]"
 echo "=== bridge-ports $(names /sys/class/net/br0/brif)"
-# The bridged guest's launcher dropped root after making its taps.
-uids=
-for p in $(pidof lguest); do uids="$uids $(awk '/^Uid:/ { print $2 }' "/proc/$p/status")"; done
+# The bridged guest's launcher drops root after making its taps, loading
+# the kernel and opening /dev/lguest: under load that is seconds after
+# "network is tap", so give it time before reading the UIDs.
+launcher_uids() {
+	uids=
+	for p in $(pidof lguest); do uids="$uids $(awk '/^Uid:/ { print $2 }' "/proc/$p/status")"; done
+}
+dropped() { launcher_uids; case " $uids " in *" 2000 "*) return 0 ;; esac; return 1; }
+retry 60 dropped || launcher_uids
 echo "=== launcher-uids$(echo "$uids" | tr ' ' '\n' | sort -n | tr '\n' ' ')"
 if retry 300 ping -c 1 -w 2 10.0.3.2 >/dev/null; then
 	echo "=== host-ping-bridged $(ping -c 3 -w 30 10.0.3.2 | grep 'packets transmitted')"
