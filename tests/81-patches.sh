@@ -1,0 +1,86 @@
+# test: every patch builds on its own (scripts/bisect-check --objects), and a patch that breaks the build is named
+# shellcheck shell=bash
+# lane: 2
+#
+# Bisection and packagers need every patch of the series to build, not
+# only the last.  scripts/bisect-check --objects checks out each patch
+# of a git branch of the series in order and, under the host and the
+# guest configs, runs 'make prepare' and builds the objects of the .c
+# and .S files that patch touches.  The whole kernel at every group end
+# (bisect-check's default) or at every patch (--full) costs a cold build
+# per step the first time: those are scripts for a person, not CI.
+
+# The series as it is: every step of both configs builds, no warning.
+t_patches_all() {
+	local log=$T_LOG.bisect-check rc=0
+	"$LG_REPO/scripts/bisect-check" --objects --configs host,guest --keep-going \
+		--dir "$T_STATE/patches/linux" >"$log" 2>&1 || rc=$?
+	cat "$log"
+	sed -n 's/^bisect-check: \(patches .* in all\)$/\1/p' "$log" | t_note_stdin
+	((rc == 0)) || { echo "scripts/bisect-check exited $rc"; return 1; }
+	t_patches_steps_ok "$log" host guest
+}
+
+# t_note_stdin: each line read becomes a note of the check.
+t_note_stdin() {
+	local line
+	while IFS= read -r line; do t_note "$line"; done
+}
+
+# t_patches_steps_ok LOG CONFIG...: LOG has an "ok" line for every patch
+# under every CONFIG, and no FAIL line: no step was left out.
+t_patches_steps_ok() {
+	local log=$1 n c got
+	shift
+	n=$(lg_series_patches "$T_SDIR/series" | wc -l)
+	for c in "$@"; do
+		got=$(grep -c -E "^ *[0-9]+ $c +ok " "$log" || true)
+		((got == n)) || { echo "$got ok steps under $c, not one for each of the $n patches"; return 1; }
+	done
+	! grep -q -E '^ *[0-9]+ [a-z0-9_]+ +FAIL ' "$log" || { echo "a step failed (above)"; return 1; }
+}
+
+# A copy of the series where one patch in the middle of the host's group
+# breaks a line it adds to drivers/lguest/core.c: bisect-check must stop
+# at that patch and name it, and build nothing after it.
+t_patches_planted() {
+	local sdir=$T_STATE/patches/planted-series log=$T_LOG.bisect-check rc=0 p n
+	p=$(lg_series_patches "$T_SDIR/series" | grep -m1 -- '-lguest-add-the-host-module-lg\.patch$') ||
+		{ echo "no 'lguest: add the host module lg' patch in the series: update this test"; return 1; }
+	n=$(lg_series_patches "$T_SDIR/series" | grep -n -x -F -- "$p" | cut -d: -f1)
+	rm -rf "$sdir"
+	mkdir -p "$sdir"
+	cp -r "$T_SDIR/series" "$T_SDIR/patches" "$sdir/"
+	# The first "return 0;" the patch adds to core.c becomes a syntax
+	# error; the hunk keeps its line count.
+	awk '/^\+\+\+ b\// { core = ($2 == "b/drivers/lguest/core.c") }
+	     core && !done && /^\+\treturn 0;$/ { print "+\treturn 0 +;"; done = 1; next }
+	     { print }
+	     END { exit !done }' "$T_SDIR/patches/$p" >"$sdir/patches/$p" ||
+		{ echo "$p adds no 'return 0;' to drivers/lguest/core.c to break: update this test"; return 1; }
+	LGUEST_SERIES_DIR=$sdir "$LG_REPO/scripts/bisect-check" --objects --configs host \
+		--from $((n - 1)) --dir "$T_STATE/patches/planted" >"$log" 2>&1 || rc=$?
+	cat "$log"
+	((rc == 1)) || { echo "scripts/bisect-check exited $rc, not 1, with $p broken"; return 1; }
+	grep -q -E "^ *$((n - 1)) host +ok " "$log" || { echo "the patch before $p did not build"; return 1; }
+	grep -q -E "^ *$n host +FAIL .*$p: .*drivers/lguest/core\.o" "$log" ||
+		{ echo "no FAIL line naming $p and core.o"; return 1; }
+	grep -q 'core\.c:[0-9]*:[0-9]*: error' "$log" || { echo "the compiler's error is not quoted"; return 1; }
+	! grep -q -E "^ *$((n + 1)) " "$log" || { echo "bisect-check went on after the failing patch"; return 1; }
+	echo "patch $n ($p), broken, is named; the one before it builds"
+}
+
+# Not yet measured inside tests/run's budget (a make prepare and the
+# touched objects for each of the 32 patches, twice): LGUEST_TEST_PATCHES=1
+# runs it.
+t_all="every patch of the series builds its objects under the host and guest configs, no warning (scripts/bisect-check --objects)"
+t_planted="a patch planted to break drivers/lguest/core.c is named by scripts/bisect-check, with the compiler's error"
+if [[ ${LGUEST_TEST_PATCHES:-0} == 1 ]]; then
+	check "$t_all" t_patches_all
+	check "$t_planted" t_patches_planted
+else
+	why="LGUEST_TEST_PATCHES=1 runs it (one object build per patch and config; scripts/bisect-check by hand)"
+	skip "$t_all" "$why"
+	skip "$t_planted" "$why"
+fi
+unset t_all t_planted why
