@@ -1,5 +1,10 @@
 # test: sparse reports nothing new in the files the series touches
 # shellcheck shell=bash
+# lane: 1
+#
+# In the first lane beside the QEMU tests: it makes objects in the host
+# and guest build directories, as the options test configures them, so
+# the two share a lane.
 #
 # Runs 'make C=2' (check even if up to date) on the objects built from the
 # touched .c files, in the patched build and in the pristine baseline, and
@@ -21,7 +26,7 @@ t_sparse_run() {
 	echo "sparse in $v: $*"
 	lg_build_env
 	make -C "$tree" O="$out" ARCH="$LG_ARCH" CC="ccache gcc" HOSTCC="ccache gcc" \
-		C=2 CHECK=sparse "$@" >"$T_STATE/$v.sparse.log" 2>&1 ||
+		C=2 CHECK=sparse -j"$(nproc)" "$@" >"$T_STATE/$v.sparse.log" 2>&1 ||
 		{ tail -n 20 "$T_STATE/$v.sparse.log"; echo "make C=2 failed in $v"; return 1; }
 	# Sparse's own messages about the touched files, without line numbers.
 	grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$T_STATE/$v.sparse.log" |

@@ -1,5 +1,8 @@
 # test: coccicheck reports nothing in the directories the series adds
 # shellcheck shell=bash
+# lane: 2
+#
+# In the second lane: it reads the source tree only.
 #
 # 'make coccicheck MODE=report M=DIR' on every directory whose .c files
 # are new in the series (drivers/lguest and the like), in the patched

@@ -1,5 +1,6 @@
 # test: the lguest code builds with each option it does not depend on turned on and off
 # shellcheck shell=bash
+# lane: 1
 #
 # A packager's configuration is not ours.  From the guest variant's
 # .config (LGUEST_GUEST=y, LGUEST=m; the build test links it), flip one
