@@ -85,6 +85,39 @@ check "options: PARAVIRT_SPINLOCKS on" t_opt guest PARAVIRT_SPINLOCKS=y LGUEST_G
 check "options: allnoconfig + what LGUEST_GUEST and LGUEST need" \
 	t_opt allno HYPERVISOR_GUEST=y PARAVIRT=y PCI=y LGUEST_GUEST=y VIRTUALIZATION=y LGUEST=y
 
+# The i386 kernel a distribution builds without the guest: LGUEST_GUEST,
+# PARAVIRT and HYPERVISOR_GUEST off (Kconfig's defaults), lg.ko on.  No
+# test boots such a kernel (the i386 kernels the tests boot are the
+# host-and-guest ones; the x86_64 host is the native kernel that boots),
+# so build what the series changes there: the directories of the files
+# it touches, as this config has them, and the 32-bit decompressor's
+# head; no warning about a touched file.
+t_opt_noguest() {
+	local dirs=() f out log=$T_LOG.make
+	t_opt guest LGUEST_GUEST=n PARAVIRT=n HYPERVISOR_GUEST=n LGUEST=m >/dev/null ||
+		{ cat "$log"; echo "the guest variant with LGUEST_GUEST, PARAVIRT and HYPERVISOR_GUEST off did not configure or build its lguest code"; return 1; }
+	out=$(<"$T_STATE/options.dir")
+	grep -qx '# CONFIG_PARAVIRT is not set' "$out/.config" ||
+		{ echo "PARAVIRT is still on in $out/.config"; return 1; }
+	while read -r f; do
+		case $f in
+		arch/x86/boot/*|arch/x86/lguest/*) ;;
+		*.c|*.S) dirs+=("$(dirname "$f")/") ;;
+		esac
+	done < <(t_touched)
+	mapfile -t dirs < <(printf '%s\n' "${dirs[@]}" | sort -u)
+	echo "LGUEST_GUEST off: making ${dirs[*]} arch/x86/boot/compressed/head_32.o"
+	t_opt_kmake -j"$(nproc)" "${dirs[@]}" arch/x86/boot/compressed/head_32.o >"$log" 2>&1 ||
+		{ tail -n 30 "$log"; echo "the directories the series touches do not build with LGUEST_GUEST off: $log"; return 1; }
+	echo "objects compiled: $(grep -cE '^ +(CC|AS)' "$log")"
+	if grep -E 'warning:' "$log" | grep -F -f <(t_touched | sed 's/$/:/'); then
+		echo "warnings about files the series touches (above; log: $log)"
+		return 1
+	fi
+	echo "no warning about a file the series touches"
+}
+check "options: LGUEST_GUEST and PARAVIRT off (an i386 kernel without the guest): what the series touches builds, no warning" t_opt_noguest
+
 # The forward-ports (0001-0016) change headers that x86_64's own
 # PARAVIRT_XXL user, Xen PV, builds on.  From the x86_64 variant's .config
 # with XEN_PV on, build the .c files those patches touch and arch/x86/xen/

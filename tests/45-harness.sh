@@ -4,7 +4,7 @@
 # scripts/boot must exit with EXPECT for the command CMD.
 t_boot_rc() {
 	local expect=$1 cmd=$2 timeout=$3 bz rc=0
-	bz=$(t_bzimage host)
+	bz=$(t_bzimage guest)
 	"$LG_REPO/scripts/boot" "$bz" --quiet --timeout "$timeout" --log "$T_LOG.serial" --cmd "$cmd" || rc=$?
 	echo "scripts/boot --cmd '$cmd' exited $rc (want $expect); serial log: $T_LOG.serial"
 	((rc == expect))
@@ -88,7 +88,7 @@ check "scripts/boot's scan: every kind of kernel report fails the boot, quoted; 
 # console turned quiet): each fails the boot, quoted.
 t_boot_warn() {
 	local cmd=$1 text=$2 bz rc=0
-	bz=$(t_bzimage host)
+	bz=$(t_bzimage guest)
 	"$LG_REPO/scripts/boot" "$bz" --quiet --timeout 120 --log "$T_LOG.serial" --cmd "$cmd" 2>"$T_LOG.out" || rc=$?
 	cat "$T_LOG.out"
 	echo "scripts/boot --cmd '$cmd' exited $rc (want 255); serial log: $T_LOG.serial"

@@ -3,14 +3,14 @@
 
 # Boot a host kernel with lg.ko and tests/selftests in the initramfs,
 # run lgtest (KTAP) between insmod and rmmod, and pass if every selftest
-# passed or skipped and lg unloaded.  The kernel is the host variant
-# (2-level page tables), or with "pae" the guest+pae variant, which has
-# lg.ko too and runs natively as a PAE host: then the selftest guests are
-# the PAE set.  With "x86_64", the x86_64 host kernel: the PAE set too,
+# passed or skipped and lg unloaded.  The kernel is the guest variant
+# (2-level page tables), which has lg.ko and runs natively as the host, as
+# in the main job; with "pae" the guest+pae variant, a PAE host: then the
+# selftest guests are the PAE set.  With "x86_64", the x86_64 host kernel: the PAE set too,
 # in compatibility mode, under a 64-bit lgtest.  With "segments", tests/selftests/segments also checks the
 # segments of a spinning guest from outside (see t_segments).
 t_selftests() {
-	local cpu=$1 smp=$2 format=${3:-2level} variant=host bz out ko tree log=$T_LOG.serial rc=0
+	local cpu=$1 smp=$2 format=${3:-2level} variant=guest bz out ko tree log=$T_LOG.serial rc=0
 	local args=()
 	if [[ $format == pae ]]; then
 		variant=guest+pae args=(--pae)
