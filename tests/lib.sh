@@ -117,6 +117,12 @@ t_variant_args() {
 	esac
 	case ${1%+pae} in
 	*guest) echo --guest ;;
+	# LGUEST_TEST_DEBUG_HOST=1: the 2-level host is the debug host
+	# (config/debug.config), and what runs on it (selftests, fuzzers,
+	# launcher, a guest) runs under lockdep, UBSAN, KFENCE, SLUB and
+	# page-allocator checks and kmemleak.  Not by default: it is one more
+	# cold build (about 13 minutes of both cores idle) and slower boots.
+	*host) [[ ${LGUEST_TEST_DEBUG_HOST:-0} == 0 ]] || printf '%s\n' --config debug ;;
 	esac
 	case $1 in
 	*+pae) printf '%s\n' --config pae ;;
