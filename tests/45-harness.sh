@@ -48,6 +48,8 @@ t_scan_samples() {
 [    1.234567] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:
 [    1.234567] INFO: task lguest:88 blocked for more than 120 seconds.
 [    1.234567] BUG: Bad page state in process lguest  pfn:01234
+[    1.234567] kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)
+host-kmemleak| unreferenced object 0xc5a1b2c0 (size 64):
 SAMPLES
 }
 
