@@ -7,14 +7,15 @@
 # whatever their first line says.
 t_lint() {
 	local host=() initramfs=() f
-	mapfile -t host < <(cd "$LG_REPO" && { ls scripts/* .ci/run tests/run tests/*.sh tests/selftests/*.sh tests/fuzz/*.sh; } 2>/dev/null |
+	mapfile -t host < <(cd "$LG_REPO" && { ls scripts/* .ci/run tests/run tests/*.sh tests/selftests/*.sh tests/fuzz/*.sh tests/soak/*.sh; } 2>/dev/null |
 		grep -v '/in-qemu\.sh$')
 	mapfile -t initramfs < <(cd "$LG_REPO" && ls tests/guest/*.sh tests/selftests/in-qemu.sh tests/fuzz/in-qemu.sh \
-		tools-lguest/tests/in-qemu.sh 2>/dev/null)
-	for f in tests/run tests/05-lint.sh tests/selftests/run-qemu.sh tests/fuzz/run-qemu.sh; do
+		tests/soak/in-qemu.sh tests/soak/guest.sh tools-lguest/tests/in-qemu.sh 2>/dev/null)
+	for f in tests/run tests/05-lint.sh tests/selftests/run-qemu.sh tests/fuzz/run-qemu.sh tests/soak/run-qemu.sh; do
 		printf '%s\n' "${host[@]}" | grep -qx "$f" || { echo "$f is not in the list: the globs above are wrong"; return 1; }
 	done
-	for f in tests/guest/in-guest.sh tests/selftests/in-qemu.sh tests/fuzz/in-qemu.sh tools-lguest/tests/in-qemu.sh; do
+	for f in tests/guest/in-guest.sh tests/selftests/in-qemu.sh tests/fuzz/in-qemu.sh tests/soak/in-qemu.sh \
+		tests/soak/guest.sh tools-lguest/tests/in-qemu.sh; do
 		printf '%s\n' "${initramfs[@]}" | grep -qx "$f" || { echo "$f is not in the list: the globs above are wrong"; return 1; }
 	done
 	(cd "$LG_REPO" && shellcheck -x "${host[@]}")
@@ -22,9 +23,9 @@ t_lint() {
 	echo "shellcheck: ${#host[@]} scripts for this machine and ${#initramfs[@]} for the initramfs (as sh) clean"
 }
 if command -v shellcheck >/dev/null; then
-	check "shellcheck: scripts/, tests/ (with tests/guest, tests/selftests, tests/fuzz), tools-lguest/tests and .ci/run are clean" t_lint
+	check "shellcheck: scripts/, tests/ (with tests/guest, tests/selftests, tests/fuzz, tests/soak), tools-lguest/tests and .ci/run are clean" t_lint
 else
-	skip "shellcheck: scripts/, tests/ (with tests/guest, tests/selftests, tests/fuzz), tools-lguest/tests and .ci/run are clean" \
+	skip "shellcheck: scripts/, tests/ (with tests/guest, tests/selftests, tests/fuzz, tests/soak), tools-lguest/tests and .ci/run are clean" \
 		"shellcheck not installed (scripts/get-kernel installs it)"
 fi
 
