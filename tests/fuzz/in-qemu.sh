@@ -5,16 +5,7 @@
 # short warm-up run, within /lg/tolerance kB.  The warm-up fills what
 # stays allocated after a first run anyway (slab caches, per-CPU lists),
 # which would otherwise hide a small leak in a loose tolerance.
-#
-# Free memory is MemFree plus the pages on the per-CPU free lists
-# (/proc/zoneinfo's "count:"), which MemFree leaves out and which swing
-# by megabytes from one moment to the next.
-memfree() {
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
-	pcp=$(awk '$1 == "count:" { n += $2 } END { print n * 4 }' /proc/zoneinfo)
-	awk -v pcp="$pcp" '/^MemFree:/ { print $2 + pcp }' /proc/meminfo
-}
+# Free memory is what /lg/memfree (tests/guest/memfree.sh) prints.
 insmod /lg/lg.ko || { echo "not ok - insmod lg.ko"; exit 1; }
 for kind in dev guest; do
 	if ! /lg/lgfuzz "$kind" --seed 7 --ops 500 --guest /lg/fuzzguest.elf >/tmp/warm-up 2>&1; then
@@ -24,7 +15,7 @@ for kind in dev guest; do
 	fi
 done
 rmmod lg || { echo "not ok - rmmod lg after the warm-up"; exit 1; }
-before=$(memfree)
+before=$(sh /lg/memfree)
 insmod /lg/lg.ko || { echo "not ok - insmod lg.ko"; exit 1; }
 rc=0
 while read -r kind seed how n; do
@@ -41,7 +32,7 @@ while read -r kind seed how n; do
 done </lg/runs
 echo "=== exits $(cat /sys/module/lg/parameters/exits)"
 rmmod lg || { echo "not ok - rmmod lg"; rc=1; }
-after=$(memfree)
+after=$(sh /lg/memfree)
 tol=$(cat /lg/tolerance)
 echo "=== memfree before ${before} kB after ${after} kB: $((before - after)) kB less (tolerance ${tol} kB)"
 if [ $((before - after)) -gt "$tol" ]; then

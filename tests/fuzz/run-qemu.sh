@@ -69,6 +69,7 @@ echo "$tol" >"$work/tolerance"
 rc=0
 "$repo/scripts/boot" "$bz" --cpu "$cpu" --mem "$mem" --timeout "$timeout" \
 	--script "$here/in-qemu.sh" --add "$ko:/lg/lg.ko" --add "$work/lgfuzz:/lg/lgfuzz" \
+	--add "$repo/tests/guest/memfree.sh:/lg/memfree" \
 	--add "$work/fuzzguest.elf:/lg/fuzzguest.elf" --add "$work/runs:/lg/runs" \
 	--add "$work/tolerance:/lg/tolerance" ${boot_args[@]+"${boot_args[@]}"} || rc=$?
 exit "$rc"

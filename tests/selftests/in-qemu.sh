@@ -8,17 +8,6 @@ else
 	set -- -d /lg/guest
 fi
 
-# Free memory in kB once the page cache is dropped and the per-CPU
-# counters folded: MemFree and the pages on the per-CPU free lists
-# (/proc/zoneinfo's "count:"), which MemFree leaves out, as
-# tests/fuzz/in-qemu.sh counts it.
-memfree() {
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
-	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
-	pcp=$(awk '$1 == "count:" { n += $2 } END { print n * 4 }' /proc/zoneinfo)
-	awk -v pcp="$pcp" '/^MemFree:/ { print $2 + pcp }' /proc/meminfo
-}
 
 # One load, guest and unload first, so that what the kernel allocates
 # once (for a first module load, a first guest, lgtest's first run) is
@@ -26,7 +15,7 @@ memfree() {
 insmod /lg/lg.ko || { echo "not ok - insmod lg.ko"; exit 1; }
 /lg/lgtest "$@" ring1 >/dev/null
 rmmod lg || { echo "not ok - rmmod lg"; exit 1; }
-before=$(memfree)
+before=$(sh /lg/memfree)
 
 insmod /lg/lg.ko || { echo "not ok - insmod lg.ko"; exit 1; }
 rc=0
@@ -47,7 +36,7 @@ rmmod lg || { echo "not ok - rmmod lg"; rc=1; }
 # caches keep of the objects the guests' launchers used (see the note in
 # tests/50-host.sh for the measures).  A page lost per guest is 1.6 MB.
 MEM_SLACK_KB=256
-after=$(memfree)
+after=$(sh /lg/memfree)
 echo "# memory: free $before kB before insmod, $after kB after rmmod: $((before - after)) kB less (at most $MEM_SLACK_KB)"
 if [ $((before - after)) -gt $MEM_SLACK_KB ]; then
 	echo "not ok - rmmod lg left $((before - after)) kB less free memory than before insmod (at most $MEM_SLACK_KB)"

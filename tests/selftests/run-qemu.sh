@@ -68,7 +68,7 @@ if lg_bzimage_64 "$bz"; then
 	arch=x86_64 lgtest=lgtest-x86_64 set=guest-pae
 fi
 make -s -C "$here" KSRC="$ksrc" ARCH="$arch" >&2
-adds=(--add "$ko:/lg/lg.ko" --add "$here/$lgtest:/lg/lgtest")
+adds=(--add "$ko:/lg/lg.ko" --add "$here/$lgtest:/lg/lgtest" --add "$repo/tests/guest/memfree.sh:/lg/memfree")
 # in-qemu.sh runs lgtest -p when it finds /lg/guest-pae.
 for g in "$here/$set"/*.elf; do
 	adds+=(--add "$g:/lg/$set/$(basename "$g")")

@@ -29,17 +29,6 @@ K=/lg/bzImage
 I=/lg/soak.cpio.gz
 G=/lg/guest
 
-# Free memory in kB: MemFree with the page cache dropped, plus the pages
-# on the per-CPU free lists (/proc/zoneinfo's "count:"), which MemFree
-# leaves out; as tests/selftests/in-qemu.sh and tests/fuzz/in-qemu.sh
-# count it.
-memfree() {
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
-	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
-	pcp=$(awk '$1 == "count:" { n += $2 } END { print n * 4 }' /proc/zoneinfo)
-	awk -v pcp="$pcp" '/^MemFree:/ { print $2 + pcp }' /proc/meminfo
-}
 
 # report NAME STATUS FILE: the launcher's output as "guest| " lines.
 report() {
@@ -106,7 +95,7 @@ guest_ok 99 $?
 /lg/cycles --launcher $L --seed 1 --cycles 8 --kill-percent 50 -- "16 $G/hello.bzImage" "16 $G/walk.elf" >/tmp/warm.out 2>&1 ||
 	{ cat /tmp/warm.out; fail "the warm-up cycles"; }
 rmmod lg || { echo "not ok - rmmod lg after the warm-up"; exit 1; }
-before=$(memfree)
+before=$(sh /lg/memfree)
 echo "=== memfree-before $before"
 
 # 2. Eight Linux guests at once.
@@ -148,7 +137,7 @@ echo "=== exits $(cat /sys/module/lg/parameters/exits)"
 
 # 4. lg goes, and the memory is back.
 rmmod lg || fail "rmmod lg"
-after=$(memfree)
+after=$(sh /lg/memfree)
 echo "=== memfree before $before kB after $after kB: $((before - after)) kB less (tolerance $TOLERANCE kB)"
 [ $((before - after)) -le "$TOLERANCE" ] ||
 	fail "free memory after rmmod lg is $((before - after)) kB below before insmod (tolerance $TOLERANCE kB): a leak?"

@@ -111,6 +111,7 @@ rc=0
 	--add "$ko:/lg/lg.ko" --add "$work/launcher/lguest:/lg/lguest" --add "$gbz:/lg/bzImage" \
 	--add "$work/soak.cpio.gz:/lg/soak.cpio.gz" --add "$work/quick.cpio.gz:/lg/quick.cpio.gz" \
 	--add "$work/cycles:/lg/cycles" --add "$work/conf:/lg/conf" \
+	--add "$repo/tests/guest/memfree.sh:/lg/memfree" \
 	--add "$work/launcher/tests/hello.bzImage:/lg/guest/hello.bzImage" \
 	--add "$work/launcher/tests/walk.elf:/lg/guest/walk.elf" \
 	--add "$work/launcher/tests/idle.elf:/lg/guest/idle.elf" \
