@@ -10,8 +10,9 @@
 # in compatibility mode, under a 64-bit lgtest.  With "segments", tests/selftests/segments also checks the
 # segments of a spinning guest from outside (see t_segments).
 t_selftests() {
-	local cpu=$1 smp=$2 format=${3:-2level} variant=guest bz out ko tree log=$T_LOG.serial rc=0
+	local cpu=$1 smp=$2 format=${3:-2level} variant bz out ko tree log=$T_LOG.serial rc=0
 	local args=()
+	variant=$(t_host_variant)
 	if [[ $format == pae ]]; then
 		variant=guest+pae args=(--pae)
 	elif [[ $format == x86_64 ]]; then

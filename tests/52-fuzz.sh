@@ -26,9 +26,9 @@ t_fuzz_build() {
 # fails the boot on any kernel warning, oops or BUG in the host's log.
 t_fuzz() {
 	local bz out ko tree log=$T_LOG.serial rc=0 line
-	bz=$(t_bzimage guest) || return 1
+	bz=$(t_bzimage "$(t_host_variant)") || return 1
 	tree=$("$LG_REPO/scripts/apply" --version "$T_VERSION" | tail -n1)
-	out=$(<"$T_STATE/guest.out")
+	out=$(<"$T_STATE/$(t_host_variant).out")
 	ko=$out/drivers/lguest/lg.ko
 	[[ -f $ko ]] || { echo "no $ko: the host build needs CONFIG_LGUEST=m (config/lguest.config)"; return 1; }
 	"$LG_REPO/tests/fuzz/run-qemu.sh" --bzimage "$bz" --module "$ko" --ksrc "$tree" \

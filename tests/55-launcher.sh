@@ -30,8 +30,8 @@ t_setup_error() {
 # checks after this one read their results from the serial log.
 t_launcher_qemu() {
 	local bz out ko lg=$T_STATE/launcher adds=() g rc=0 bash
-	bz=$(t_bzimage guest) || return 1
-	out=$(<"$T_STATE/guest.out")
+	bz=$(t_bzimage "$(t_host_variant)") || return 1
+	out=$(<"$T_STATE/$(t_host_variant).out")
 	ko=$out/drivers/lguest/lg.ko
 	[[ -f $ko ]] || { echo "no $ko: config/host.config needs CONFIG_LGUEST=m"; return 1; }
 	[[ -x $lg/lguest ]] || { echo "no launcher: see the build check"; return 1; }

@@ -1,8 +1,7 @@
 # test: a bounded soak: eight Linux guests at once, then start/stop cycles with kills; lg unloads and the memory comes back
 # shellcheck shell=bash
-# lane: 2
 
-# One QEMU boot of the host variant (the debug host with
+# One QEMU boot of the 2-level host (t_host_variant: the debug host with
 # LGUEST_TEST_DEBUG_HOST=1) runs tests/soak/in-qemu.sh through
 # tests/soak/run-qemu.sh: eight guest-variant Linux guests at once (two
 # with a disk, two with a NIC) running tests/soak/guest.sh for 40 s each,
@@ -14,9 +13,9 @@ t_soak_serial=$T_STATE/soak.serial
 
 t_soak_boot() {
 	local bz gbz out tree rc=0
-	bz=$(t_bzimage host) || return 1
+	bz=$(t_bzimage "$(t_host_variant)") || return 1
 	gbz=$(t_bzimage guest) || return 1
-	out=$(<"$T_STATE/host.out")
+	out=$(<"$T_STATE/$(t_host_variant).out")
 	tree=$("$LG_REPO/scripts/apply" --version "$T_VERSION" | tail -n1)
 	"$LG_REPO/tests/soak/run-qemu.sh" --bzimage "$bz" --module "$out/drivers/lguest/lg.ko" \
 		--ksrc "$tree" --guest "$gbz" --seconds 40 --cycles 100 --tolerance 1024 \

@@ -115,18 +115,24 @@ t_variant_args() {
 	pristine-*) echo --pristine ;;
 	x86_64) printf '%s\n' --arch x86_64 ;;
 	esac
-	case ${1%+pae} in
-	*guest) echo --guest ;;
-	# LGUEST_TEST_DEBUG_HOST=1: the 2-level host is the debug host
-	# (config/debug.config), and what runs on it (selftests, fuzzers,
-	# launcher, a guest) runs under lockdep, UBSAN, KFENCE, SLUB and
-	# page-allocator checks and kmemleak.  Not by default: it is one more
-	# cold build (about 13 minutes of both cores idle) and slower boots.
-	*host) [[ ${LGUEST_TEST_DEBUG_HOST:-0} == 0 ]] || printf '%s\n' --config debug ;;
+	case $1 in
+	guest|guest+*|pristine-guest*) echo --guest ;;
 	esac
 	case $1 in
+	*+debug) printf '%s\n' --config debug ;;
 	*+pae) printf '%s\n' --config pae ;;
 	esac
+}
+
+# t_host_variant: the 2-level host of the selftests, the fuzzers, the
+# launcher tests and the soak: the guest variant, a host-and-guest kernel
+# as in the main job.  LGUEST_TEST_DEBUG_HOST=1 makes it the debug host
+# (host+debug: the host config, LGUEST_GUEST off, with config/debug.config),
+# so all of them run under lockdep, UBSAN, KFENCE, SLUB and page-allocator
+# checks and kmemleak.  Not by default: it is one more cold build and
+# slower boots.
+t_host_variant() {
+	if [[ ${LGUEST_TEST_DEBUG_HOST:-0} == 1 ]]; then echo host+debug; else echo guest; fi
 }
 
 # t_build VARIANT: build a variant once per run, its result remembered in
