@@ -104,6 +104,36 @@ check "scripts/boot exits 255 on a kernel warning only dmesg has (dmesg -n 1), q
 	t_boot_warn 'dmesg -n 1; echo "<4>WARNING: CPU: 0 PID: 1 at planted, console quiet" >/dev/kmsg' \
 	"host-dmesg| ["
 
+# The debug host's kmemleak, end to end: a module that loses one
+# allocation when it loads fails the boot, and scripts/boot quotes the
+# report.  Only with LGUEST_TEST_DEBUG_HOST=1: the debug host is opt-in.
+t_kmemleak() {
+	local bz build mod=$T_STATE/leak rc=0
+	bz=$(t_bzimage host+debug) || return 1
+	build=$(cd "$(dirname "$bz")/../../.." && pwd)
+	rm -rf "$mod"
+	mkdir -p "$mod"
+	cp "$LG_REPO/tests/harness/leak.c" "$mod/"
+	echo 'obj-m := leak.o' >"$mod/Kbuild"
+	lg_build_env
+	make -C "$build" ARCH="$LG_ARCH" CC="ccache gcc" M="$mod" modules >"$T_LOG.make" 2>&1 ||
+		{ cat "$T_LOG.make"; echo "the leak module did not build"; return 1; }
+	"$LG_REPO/scripts/boot" "$bz" --quiet --timeout 300 --log "$T_LOG.serial" \
+		--add "$mod/leak.ko:/lg/leak.ko" --cmd 'insmod /lg/leak.ko' 2>"$T_LOG.out" || rc=$?
+	cat "$T_LOG.out"
+	echo "scripts/boot with the leak module exited $rc (want 255); serial log: $T_LOG.serial"
+	((rc == 255)) || return 1
+	grep 'FAIL: ' "$T_LOG.out" | grep -q 'kmemleak' || { echo "the FAIL line does not quote kmemleak"; return 1; }
+	tr -d '\r' <"$T_LOG.serial" | grep -q '^host-kmemleak| .*leak_init' ||
+		{ echo "no kmemleak backtrace through leak_init in the serial log"; return 1; }
+}
+if [[ ${LGUEST_TEST_DEBUG_HOST:-0} == 1 ]]; then
+	check "debug host: a module that loses an allocation fails the boot, kmemleak's report quoted" t_kmemleak
+else
+	skip "debug host: a module that loses an allocation fails the boot, kmemleak's report quoted" \
+		"the debug host is opt-in: LGUEST_TEST_DEBUG_HOST=1 runs it"
+fi
+
 # The README's main job, scripts/boot-guest: the terminal gets the
 # guest's console and the host's "host:" lines, never the host's own boot
 # log ("BIOS-e820", which only the QEMU host prints), which goes to the
