@@ -119,6 +119,9 @@ t_variant_args() {
 	guest|guest+*|pristine-guest*) echo --guest ;;
 	esac
 	case $1 in
+	*+distro|*+distro+pae) printf '%s\n' --config distro ;;
+	esac
+	case $1 in
 	*+debug) printf '%s\n' --config debug ;;
 	*+pae) printf '%s\n' --config pae ;;
 	esac
@@ -137,7 +140,9 @@ t_host_variant() {
 
 # t_build VARIANT: build a variant once per run, its result remembered in
 # $T_STATE. VARIANT is host, guest, pristine-host or pristine-guest, with
-# "+pae" appended for the PAE page-table variant (config/pae.config), or
+# "+pae" appended for the PAE page-table variant (config/pae.config);
+# guest+distro for the distribution guest kernel (guest-config/
+# distro.config; guest+distro+pae with PAE); or
 # x86_64, the x86_64 host kernel (scripts/build --arch x86_64).
 # Its warnings go to $T_STATE/VARIANT.warnings, its build dir to
 # $T_STATE/VARIANT.out.
