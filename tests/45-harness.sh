@@ -178,3 +178,25 @@ T_MAIN_WANT=('^planted-42$' '^guest: command exit status 3$')
 check "main job: scripts/boot-guest --cmd: the command's output on the terminal, status 3 makes exit 1" \
 	t_main_job 1 --cmd 'echo planted-$((6 * 7)); exit 3'
 unset T_MAIN_WANT T_MAIN_VARIANTS
+
+# The Debian guest of the main job (--rootfs debian) needs scripts/
+# mkrootfs's image, too slow to make here: without it, boot-guest must
+# stop at once, before fetching or building anything, and say how to
+# make it.
+t_main_job_no_image() {
+	local cache=$T_STATE/no-image-cache rc=0
+	rm -rf "$cache"
+	mkdir -p "$cache"
+	# A boot-guest that went on would fetch and build: 30 s at most.
+	LGUEST_CACHE=$cache timeout -k 5 30 "$LG_REPO/scripts/boot-guest" --rootfs debian --shell \
+		</dev/null >"$T_LOG.out" 2>"$T_LOG.err" || rc=$?
+	cat "$T_LOG.out" "$T_LOG.err"
+	echo "scripts/boot-guest --rootfs debian exited $rc (want 1; 124: it went on)"
+	((rc == 1)) || return 1
+	grep -q "no Debian image at $cache/rootfs/debian-bookworm-i386.img: make it with 'scripts/mkrootfs'" "$T_LOG.err" ||
+		{ echo "no message naming the image and scripts/mkrootfs"; return 1; }
+	grep -q -- '--make-rootfs' "$T_LOG.err" || { echo "the message does not offer --make-rootfs"; return 1; }
+	[[ -z $(ls -A "$cache") ]] || { echo "boot-guest did work in the cache before stopping: $(ls -A "$cache")"; return 1; }
+}
+check "main job: scripts/boot-guest --rootfs debian without the Debian image stops at once and says how to make it" \
+	t_main_job_no_image
