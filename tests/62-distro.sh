@@ -103,12 +103,12 @@ t_distro_checks=(
 	"distribution guest kernel: every distro-check passes (locks, epoll, timerfd, inotify, cgroup2, IPv6...) and ext4 mounts" t_distro_pass
 	"test guest kernel (tinyconfig-based): distro-check fails where it lacks the options (the checker can fail)" t_distro_fails
 )
-# The distribution kernel is one more cold kernel build (about as long
-# as the guest variant's): LGUEST_TEST_DISTRO=0 leaves it out.
+# The distribution kernel is one more cold kernel build: LGUEST_TEST_DISTRO
+# and T_DISTRO_DEFAULT (tests/lib.sh) say whether it runs.
 for ((t_i = 0; t_i < ${#t_distro_checks[@]}; t_i += 2)); do
-	if [[ ${LGUEST_TEST_DISTRO:-1} != 0 ]]; then
+	if t_distro; then
 		check "${t_distro_checks[t_i]}" "${t_distro_checks[t_i + 1]}"
 	else
-		skip "${t_distro_checks[t_i]}" "LGUEST_TEST_DISTRO=0 leaves out the distribution guest kernel"
+		skip "${t_distro_checks[t_i]}" "$(t_distro_why)"
 	fi
 done
