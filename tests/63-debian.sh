@@ -20,9 +20,8 @@
 # Cost: the image takes about 20 minutes of QEMU to make, and each
 # distribution guest kernel is one more cold kernel build.  So the image
 # is made only when asked (LGUEST_TEST_DEBIAN=1, or scripts/mkrootfs by
-# hand), and LGUEST_TEST_DISTRO says whether the kernels are built:
-# 0 never (every check skips), 1 always (without the image, the boots
-# skip), unset only when the image is there.
+# hand), and the kernels only when LGUEST_TEST_DISTRO=1 (t_distro in
+# tests/lib.sh); without the image, the boots skip.
 
 t_deb_image=$LGUEST_CACHE/rootfs/debian-bookworm-i386.img
 t_deb_run=$T_STATE/debian-run
@@ -166,8 +165,8 @@ t_debian_poweroff() {
 }
 
 t_deb_why=''
-if [[ ${LGUEST_TEST_DISTRO:-} == 0 ]]; then
-	t_deb_why="LGUEST_TEST_DISTRO=0 leaves out the distribution guest kernels"
+if ! t_distro; then
+	t_deb_why=$(t_distro_why)
 elif [[ ! -f $t_deb_image && ${LGUEST_TEST_DEBIAN:-0} != 1 ]]; then
 	t_deb_why="no Debian image at $t_deb_image: make it with 'scripts/mkrootfs' (root, the network, about 20 minutes of QEMU, 520 MB in a 2 GB sparse file), or LGUEST_TEST_DEBIAN=1 makes it in this run"
 fi
@@ -189,8 +188,8 @@ for ((t_i = 0; t_i < ${#t_debian_checks[@]}; t_i += 2)); do
 	if [[ -z $t_deb_why ]]; then
 		# shellcheck disable=SC2086 # a function and its argument
 		check "${t_debian_checks[t_i]}" ${t_debian_checks[t_i + 1]}
-	elif ((t_i == 0)) && [[ ${LGUEST_TEST_DISTRO:-} == 1 ]]; then
-		# LGUEST_TEST_DISTRO=1: the kernels are built without the image.
+	elif ((t_i == 0)) && t_distro; then
+		# The kernels are built without the image.
 		# shellcheck disable=SC2086 # a function and its argument
 		check "${t_debian_checks[t_i]}" ${t_debian_checks[t_i + 1]}
 	else
