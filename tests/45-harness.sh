@@ -124,8 +124,10 @@ t_kmemleak() {
 	echo "scripts/boot with the leak module exited $rc (want 255); serial log: $T_LOG.serial"
 	((rc == 255)) || return 1
 	grep 'FAIL: ' "$T_LOG.out" | grep -q 'kmemleak' || { echo "the FAIL line does not quote kmemleak"; return 1; }
-	tr -d '\r' <"$T_LOG.serial" | grep -q '^host-kmemleak| .*leak_init' ||
-		{ echo "no kmemleak backtrace through leak_init in the serial log"; return 1; }
+	# leak_init's text is freed with the module's init section, so the
+	# report's backtrace has only its address: the task names it.
+	tr -d '\r' <"$T_LOG.serial" | grep -q '^host-kmemleak| .*comm "insmod"' ||
+		{ echo "no kmemleak report of an object insmod allocated in the serial log"; return 1; }
 }
 if [[ ${LGUEST_TEST_DEBUG_HOST:-0} == 1 ]]; then
 	check "debug host: a module that loses an allocation fails the boot, kmemleak's report quoted" t_kmemleak
