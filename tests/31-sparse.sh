@@ -14,24 +14,54 @@
 # (a single object would be compiled even where the config leaves it
 # out): a few hundred objects, not the whole pristine kernel.
 
-# t_sparse_run VARIANT TARGET...: sparse's messages about the touched
-# files while making TARGETs (objects or directories) in VARIANT's build
-# dir, to $T_STATE/VARIANT.sparse.
+# t_sparse_run VARIANT TARGET...: sparse's messages while making TARGETs
+# (objects or directories) in VARIANT's build dir, without line numbers,
+# to $T_STATE/VARIANT.sparse.all.
 t_sparse_run() {
 	local v=$1 out tree
 	shift
 	out=$(<"$T_STATE/$v.out")
 	tree=$(dirname "$out")
-	if (($# == 0)); then : >"$T_STATE/$v.sparse"; return 0; fi
+	if (($# == 0)); then : >"$T_STATE/$v.sparse.all"; return 0; fi
 	echo "sparse in $v: $*"
 	lg_build_env
 	make -C "$tree" O="$out" ARCH="$LG_ARCH" CC="ccache gcc" HOSTCC="ccache gcc" \
 		C=2 CHECK=sparse -j"$(nproc)" "$@" >"$T_STATE/$v.sparse.log" 2>&1 ||
 		{ tail -n 20 "$T_STATE/$v.sparse.log"; echo "make C=2 failed in $v"; return 1; }
-	# Sparse's own messages about the touched files, without line numbers.
 	grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$T_STATE/$v.sparse.log" |
-		sed -E -e 's|^(\.\./)+||' -e 's/:[0-9]+:[0-9]+:/:/' |
-		grep -F -f <(printf '%s\n' "$(t_touched)" | sed 's/$/:/') | sort -u >"$T_STATE/$v.sparse" || true
+		sed -E -e 's|^(\.\./)+||' -e 's/:[0-9]+:[0-9]+:/:/' | sort -u >"$T_STATE/$v.sparse.all" || true
+}
+
+# t_sparse_base VARIANT DIR...: t_sparse_run for a pristine baseline,
+# kept in $LGUEST_CACHE/sparse-baseline under a hash of all it depends
+# on (the tree's version, the .config, the directories, sparse and gcc;
+# LGUEST_TEST_RECHECK=1 runs it anyway): the pristine tree never changes,
+# and re-checking its few hundred files cost a warm run about a minute
+# and a half per config.
+t_sparse_base() {
+	local v=$1 key dir=$LGUEST_CACHE/sparse-baseline
+	shift
+	key=$({
+		printf '%s\n' "$T_VERSION" "$@"
+		cat "$(<"$T_STATE/$v.out")/.config"
+		sparse --version
+		gcc --version
+		declare -f t_sparse_run
+	} | sha256sum | cut -c1-16)
+	if [[ -f $dir/$v-$key && ${LGUEST_TEST_RECHECK:-0} != 1 ]]; then
+		cp "$dir/$v-$key" "$T_STATE/$v.sparse.all"
+		echo "sparse in $v: $* (the baseline's messages from $dir/$v-$key: same tree, .config, directories and tools)"
+		return 0
+	fi
+	t_sparse_run "$v" "$@" || return 1
+	mkdir -p "$dir"
+	cp "$T_STATE/$v.sparse.all" "$dir/$v-$key.tmp" && mv "$dir/$v-$key.tmp" "$dir/$v-$key"
+}
+
+# t_sparse_touched VARIANT: of VARIANT's messages, those about the
+# touched files, to $T_STATE/VARIANT.sparse.
+t_sparse_touched() {
+	grep -F -f <(t_touched | sed 's/$/:/') "$T_STATE/$1.sparse.all" >"$T_STATE/$1.sparse" || true
 }
 
 t_sparse() {
@@ -52,8 +82,10 @@ t_sparse() {
 		[[ -f $base_tree/${o%.o}.c ]] && base_dirs+=("$(dirname "$o")/")
 	done
 	mapfile -t base_dirs < <(printf '%s\n' "${base_dirs[@]}" | sort -u | grep . || true)
-	t_sparse_run "$base" "${base_dirs[@]}" || return 1
+	t_sparse_base "$base" "${base_dirs[@]}" || return 1
 	t_sparse_run "$v" "${objs[@]}" || return 1
+	t_sparse_touched "$base"
+	t_sparse_touched "$v"
 	new=$(comm -13 "$T_STATE/$base.sparse" "$T_STATE/$v.sparse")
 	echo "sparse messages about touched files: $base $(wc -l <"$T_STATE/$base.sparse"), $v $(wc -l <"$T_STATE/$v.sparse")"
 	if [[ -n $new ]]; then

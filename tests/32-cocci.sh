@@ -11,6 +11,13 @@
 # tree, not with O=: with O= spatch looks for the sources in the build
 # directory and finds nothing, so the check could never fail. It writes
 # nothing into the source tree.
+#
+# About 70 semantic patches, each a spatch start, cost three minutes a
+# directory.  What coccicheck finds depends only on the patched tree (the
+# pinned version and the series), its scripts (in that tree) and spatch:
+# a clean result is kept in $LGUEST_CACHE/cocci-clean under a hash of
+# those and of this check, and a run with the same ones reuses it
+# (LGUEST_TEST_RECHECK=1 runs spatch anyway).  A finding is never kept.
 
 t_cocci_dirs() {
 	local src f d
@@ -24,9 +31,19 @@ t_cocci_dirs() {
 }
 
 t_cocci() {
-	local d=$1 tree log=$T_LOG.cocci found
+	local d=$1 tree log=$T_LOG.cocci found key clean
 	tree=$("$LG_REPO/scripts/apply" --version "$T_VERSION" | tail -n1)
 	[[ -d $tree/$d ]] || { echo "$d is not in the patched tree $tree"; return 1; }
+	key=$({
+		printf '%s\n' "$T_VERSION" "$d" "$(lg_series_hash "$T_SDIR")"
+		spatch --version
+		declare -f t_cocci
+	} | sha256sum | cut -c1-16)
+	clean=$LGUEST_CACHE/cocci-clean/${d//\//_}-$key
+	if [[ -f $clean && ${LGUEST_TEST_RECHECK:-0} != 1 ]]; then
+		echo "coccicheck MODE=report M=$d: no findings, as on $(<"$clean") (the same series, tree and spatch)"
+		return 0
+	fi
 	make -C "$tree" ARCH="$LG_ARCH" coccicheck MODE=report M="$d" J="$(nproc)" \
 		>"$log" 2>&1 || { tail -n 20 "$log"; echo "make coccicheck failed (log: $log)"; return 1; }
 	found=$(grep -E "(^|/)$d/[^:]+:[0-9]+" "$log" || true)
@@ -36,6 +53,8 @@ t_cocci() {
 		return 1
 	fi
 	echo "coccicheck MODE=report M=$d: no findings (log: $log)"
+	mkdir -p "${clean%/*}"
+	date -u '+%Y-%m-%d %H:%M UTC' >"$clean"
 }
 
 mapfile -t cocci_dirs < <(t_cocci_dirs)
