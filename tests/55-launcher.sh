@@ -183,7 +183,7 @@ check "launcher in QEMU: without lg.ko, /dev/lguest is missing (exit 2, says mod
 	t_case nodev 2 "stderr: lguest: /dev/lguest: No such file or directory; load the lg module (modprobe lg)"
 check "launcher in QEMU: test guest probes PCI, uses the early console, MMIO and both virtqueues, powers off (exit 0)" \
 	t_case console 0 "stdout: PCI config space ok, early console through PCI_CFG ok" \
-	"stdout: cmdline: console=hvc0 lguest.test=1" "stdout: initrd: lguest-initrd-marker" \
+	"stdout: cmdline: noreplace-smp console=hvc0 lguest.test=1" "stdout: initrd: lguest-initrd-marker" \
 	"stdout: MMIO-ok" "stdout: MMIO decoding ok" \
 	"stdout: hello through the transmit queue" "stdout: received: ping from stdin" \
 	"stdout: stdin EOF: nothing more received" \
@@ -191,7 +191,7 @@ check "launcher in QEMU: test guest probes PCI, uses the early console, MMIO and
 check "launcher in QEMU: an 11-byte MMIO store is read through the guest's page tables (walk.elf: 'W', not the physical page's 'X')" \
 	t_case walk 0 "stdout: walk: W" "stdout: walk: done"
 check "launcher in QEMU: a bzImage loads and gets its command line (exit 0)" \
-	t_case bzimage 0 "stdout: hello from a bzImage, cmdline: a b c"
+	t_case bzimage 0 "stdout: hello from a bzImage, cmdline: noreplace-smp a b c"
 check "launcher in QEMU: a guest panic exits 255 with the panic text" \
 	t_case panic 255 "stdout: about to panic" \
 	"stderr: lguest: guest panicked: Attempted to kill init! lguest test panic"
@@ -234,7 +234,7 @@ check "launcher in QEMU: --user=2000 --group=3000 (no passwd entry): runs as 200
 check "launcher in QEMU: the console test guest runs whole after --user and --chroot (exit 0)" \
 	t_case privs-console 0 "stdout: received: ping from stdin" "stdout: virtio console ok"
 check "launcher in QEMU: five guests in a row each power off" \
-	t_case again 0 "stdout: hello from a bzImage, cmdline: run 5"
+	t_case again 0 "stdout: hello from a bzImage, cmdline: noreplace-smp run 5"
 t_launcher_rmmod() {
 	local rc
 	rc=$(t_serial_value "$T_STATE/launcher.serial" rmmod) || return 1
