@@ -206,19 +206,19 @@ static uint32_t parse_mem(const char *s)
 	return mb << 20;
 }
 
-/* The kernel arguments, joined by spaces. */
-static char *join_args(char **args, int n)
+/* FIRST and the kernel arguments, joined by spaces. */
+static char *join_args(const char *first, char **args, int n)
 {
-	size_t len = 1;
+	size_t len = strlen(first) + 1;
 	char *s;
 	int i;
 
 	for (i = 0; i < n; i++)
 		len += strlen(args[i]) + 1;
 	s = calloc_or_die(len);
+	strcpy(s, first);
 	for (i = 0; i < n; i++) {
-		if (i)
-			strcat(s, " ");
+		strcat(s, " ");
 		strcat(s, args[i]);
 	}
 	return s;
@@ -360,8 +360,8 @@ int main(int argc, char *argv[])
 	 * switches (exits) each: 40% of a boot's exits, for lock prefixes
 	 * that cost next to nothing.  First, so it stays before any "--".
 	 */
-	argv[memarg + 1] = "noreplace-smp";
-	c.boot.cmdline = join_args(argv + memarg + 1, argc - memarg - 1);
+	c.boot.cmdline = join_args("noreplace-smp", argv + memarg + 2,
+				   argc - memarg - 2);
 
 	/* The devices' BARs sit above RAM and the gap. */
 	devices_init(guest_ram + DEVICE_GAP);
