@@ -112,6 +112,57 @@ lg_series_hash() {
 	} | sha256sum | cut -c1-16
 }
 
+# lg_kb_builds TREE OUT ARCH FILE: whether kbuild compiles FILE (a .c or
+# .S file, path from the top) in TREE under the configuration of build
+# directory OUT (its include/config/auto.conf: after syncconfig or a
+# build).  A single object given to make is compiled even where the
+# config makes none, so ask kbuild itself: FILE's object is in the lists
+# scripts/Makefile.build makes for its directory or one above (composite
+# objects), and kbuild descends there.  The boot code is built by
+# bzImage's own rules, outside those lists: there only the width counts.
+# Answers are remembered per TREE, OUT and directory (lg_kb_forget).
+declare -gA lg_kb_lists=()
+lg_kb_forget() { lg_kb_lists=(); }
+lg_kb_list() {
+	local tree=$1 out=$2 arch=$3 d=$4 k="$1 $2 $4"
+	if [[ -z ${lg_kb_lists[$k]+set} ]]; then
+		# shellcheck disable=SC2016 # make's variables, for make
+		lg_kb_lists[$k]=" $(make -s -C "$out" -f "$tree/scripts/Makefile.build" \
+			obj="$d" srctree="$tree" objtree=. VPATH="$tree" ARCH="$arch" SRCARCH=x86 \
+			need-builtin=1 need-modorder=1 \
+			--eval 'lg-list: ; @echo $(real-obj-y) $(real-obj-m) $(lib-y) $(extra-y) $(subdir-ym)' \
+			lg-list 2>/dev/null) "
+	fi
+	lg_kb=${lg_kb_lists[$k]}
+}
+lg_kb_visits() {
+	local tree=$1 out=$2 arch=$3 d=$4
+	[[ $d != */* || $d == arch/x86 ]] && return 0
+	lg_kb_list "$tree" "$out" "$arch" "$(dirname "$d")"
+	[[ $lg_kb == *" $d "* ]] && lg_kb_visits "$tree" "$out" "$arch" "$(dirname "$d")"
+}
+lg_kb_builds() {
+	local tree=$1 out=$2 arch=$3 f=$4 o d
+	[[ $f == *.[cS] ]] || return 1
+	o=${f%.?}.o
+	if [[ $f == arch/x86/boot/* ]]; then
+		case $arch:$f in
+		x86_64:*_32.[cS] | i386:*_64.[cS]) return 1 ;;
+		esac
+		return 0
+	fi
+	d=$(dirname "$f")
+	while [[ $d == */* ]]; do
+		lg_kb_list "$tree" "$out" "$arch" "$d"
+		if [[ $lg_kb == *" $o "* ]]; then
+			lg_kb_visits "$tree" "$out" "$arch" "$d"
+			return
+		fi
+		d=$(dirname "$d")
+	done
+	return 1
+}
+
 # The ccache and the kbuild environment every build uses. BASEDIR makes
 # ccache hash relative paths; reproducible build stamps let init/version.c
 # hit the cache too.
