@@ -10,9 +10,10 @@
 # touched .c files, in the patched build and in the pristine baseline, and
 # compares sparse's messages about touched files (by file and text).  The
 # baseline is only configured (scripts/build --configure), and make
-# builds the directories of those files there, as its config has them
-# (a single object would be compiled even where the config leaves it
-# out): a few hundred objects, not the whole pristine kernel.
+# builds there the objects of the touched files that it has and that its
+# config makes (asked of kbuild, lg_kb_builds: a single object would be
+# compiled even where the config leaves it out), not the whole pristine
+# kernel.
 
 # t_sparse_run VARIANT TARGET...: sparse's messages while making TARGETs
 # (objects or directories) in VARIANT's build dir, without line numbers,
@@ -32,9 +33,9 @@ t_sparse_run() {
 		sed -E -e 's|^(\.\./)+||' -e 's/:[0-9]+:[0-9]+:/:/' | sort -u >"$T_STATE/$v.sparse.all" || true
 }
 
-# t_sparse_base VARIANT DIR...: t_sparse_run for a pristine baseline,
+# t_sparse_base VARIANT OBJ...: t_sparse_run for a pristine baseline,
 # kept in $LGUEST_CACHE/sparse-baseline under a hash of all it depends
-# on (the tree's version, the .config, the directories, sparse and gcc;
+# on (the tree's version, the .config, the objects, sparse and gcc;
 # LGUEST_TEST_RECHECK=1 runs it anyway): the pristine tree never changes,
 # and re-checking its few hundred files cost a warm run about a minute
 # and a half per config.
@@ -50,7 +51,7 @@ t_sparse_base() {
 	} | sha256sum | cut -c1-16)
 	if [[ -f $dir/$v-$key && ${LGUEST_TEST_RECHECK:-0} != 1 ]]; then
 		cp "$dir/$v-$key" "$T_STATE/$v.sparse.all"
-		echo "sparse in $v: $* (the baseline's messages from $dir/$v-$key: same tree, .config, directories and tools)"
+		echo "sparse in $v: $* (the baseline's messages from $dir/$v-$key: same tree, .config, objects and tools)"
 		return 0
 	fi
 	t_sparse_run "$v" "$@" || return 1
@@ -65,7 +66,7 @@ t_sparse_touched() {
 }
 
 t_sparse() {
-	local v=$1 base=$2 touched cfiles new f out base_tree objs=() base_dirs=() o
+	local v=$1 base=$2 touched cfiles new f out base_tree base_out objs=() base_objs=() o
 	touched=$(t_touched)
 	cfiles=$(grep -E '\.c$' <<<"$touched" || true)
 	if [[ -z $cfiles ]]; then echo "the series touches no .c file: nothing for sparse"; return 0; fi
@@ -77,12 +78,16 @@ t_sparse() {
 	done <<<"$cfiles"
 	t_configure "$base" >/dev/null || { echo "the $base baseline could not be configured: $T_STATE/$base.configure.out"; return 1; }
 	# The pristine tree has the files the series changes, not those it adds.
-	base_tree=$(dirname "$(<"$T_STATE/$base.out")")
+	base_out=$(<"$T_STATE/$base.out")
+	base_tree=$(dirname "$base_out")
+	lg_build_env
+	make -s -C "$base_tree" O="$base_out" ARCH="$LG_ARCH" syncconfig >"$T_STATE/$base.syncconfig.log" 2>&1 ||
+		{ tail -n 20 "$T_STATE/$base.syncconfig.log"; echo "make syncconfig failed in the $base baseline"; return 1; }
 	for o in "${objs[@]}"; do
-		[[ -f $base_tree/${o%.o}.c ]] && base_dirs+=("$(dirname "$o")/")
+		[[ -f $base_tree/${o%.o}.c ]] && lg_kb_builds "$base_tree" "$base_out" "$LG_ARCH" "${o%.o}.c" &&
+			base_objs+=("$o")
 	done
-	mapfile -t base_dirs < <(printf '%s\n' "${base_dirs[@]}" | sort -u | grep . || true)
-	t_sparse_base "$base" "${base_dirs[@]}" || return 1
+	t_sparse_base "$base" ${base_objs[@]+"${base_objs[@]}"} || return 1
 	t_sparse_run "$v" "${objs[@]}" || return 1
 	t_sparse_touched "$base"
 	t_sparse_touched "$v"
