@@ -1,8 +1,11 @@
 # test: coccicheck reports nothing in the directories the series adds
 # shellcheck shell=bash
-# lane: 2
+# lane: 1
 #
-# In the second lane: it reads the source tree only.
+# In the first lane, after sparse and options: it reads the source tree
+# only.  Its clean result is kept (below), so a warm run spends nothing
+# here, and a cold one spends its minutes beside the second lane's
+# every-patch builds (patches) instead of before them.
 #
 # 'make coccicheck MODE=report M=DIR' on every directory whose .c files
 # are new in the series (drivers/lguest and the like), in the patched
