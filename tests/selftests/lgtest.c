@@ -1268,22 +1268,72 @@ static long irq_count(const char *name, int cpu)
 	return v;
 }
 
-/* The host interrupts that stopped a guest (lg's exit_reasons "irq="). */
-static long irq_exits(void)
+/*
+ * One count of lg's exit_reasons ("irq" for the host interrupts that
+ * stopped a guest): 0 where the name is not listed, -1 if the file
+ * cannot be read.
+ */
+static long exit_reason(const char *name)
 {
 	FILE *f = fopen("/sys/module/lg/parameters/exit_reasons", "r");
-	char line[4096], *p;
+	char line[4096] = " ", key[64], *p;
 	long v = -1;
 
 	if (!f)
 		return -1;
-	if (fgets(line, sizeof(line), f)) {
-		p = strstr(line, "irq=");
-		if (p)
-			v = strtol(p + 4, NULL, 10);
+	snprintf(key, sizeof(key), " %s=", name);
+	if (fgets(line + 1, sizeof(line) - 1, f)) {
+		p = strstr(line, key);
+		v = p ? strtol(p + strlen(key), NULL, 10) : 0;
 	}
 	fclose(f);
 	return v;
+}
+
+static long irq_exits(void)
+{
+	return exit_reason("irq");
+}
+
+/*
+ * pf_direct.elf's faults between its reports: on an x86_64 host the world
+ * switch delivers them, and each costs one exit, the retry, which finds
+ * the shadow's mark stale; elsewhere the host delivers them, two exits
+ * each.  The exits counted include the report's own.
+ */
+static int test_pf_direct(struct lgt_vm *vm)
+{
+	unsigned long exits[3];
+	long direct[3], irqs[3];
+	uint32_t faults[3] = { 0 };
+	unsigned int i;
+
+	if (boot(vm, "pf_direct"))
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if (expect_ucall(vm, UCALL_REPORT, &faults[i]) ||
+		    read_exits(&exits[i]))
+			return -1;
+		direct[i] = exit_reason("pf_direct");
+		irqs[i] = irq_exits();
+		if (direct[i] < 0 || irqs[i] < 0)
+			return fail("cannot read lg's exit_reasons");
+	}
+	for (i = 1; i < 3; i++) {
+		/* The host's own interrupts are not the faults' exits. */
+		long n = (long)(exits[i] - exits[i - 1]) - (irqs[i] - irqs[i - 1]);
+		long d = direct[i] - direct[i - 1], f = faults[i];
+		unsigned int ring = i == 1 ? 1 : 3;
+
+		printf("# pf_direct: %ld faults from ring %u: %ld exits, %ld delivered by the switch\n",
+		       f, ring, n, d);
+		if (!has_switcher && (d < f - 1 || n > f + f / 4))
+			return fail("%ld faults from ring %u: %ld exits, %ld delivered by the switch: want one exit each",
+				    f, ring, n, d);
+		if (has_switcher && d)
+			return fail("the switch delivered %ld faults on a 32-bit host", d);
+	}
+	return expect_ucall(vm, UCALL_DONE, NULL);
 }
 
 static int pin_to(int cpu)
@@ -1479,6 +1529,7 @@ static const struct {
 	{ "async", test_async, "the hypercall ring runs queued calls in order, at any exit", F_ALL },
 	{ "bad_args", test_bad_args, "malformed hypercalls kill the guest with a reason", F_ALL },
 	{ "spin", test_spin, "host interrupts and FPU switches while the guest computes", F_ALL },
+	{ "pf_direct", test_pf_direct, "the guest's own page faults on user pages: frame, cr2, flags; one exit each on x86_64", F_ALL },
 	{ "user", test_user, "guest user mode: direct int $0x80, faults reflected on the kernel stack", F_ALL },
 	{ "pte_accessed", test_pte_accessed, "a dirty PTE the guest reads through becomes accessed", F_ALL },
 	{ "pte_updates", test_pte_updates, "SET_PTE, SET_PGD (SET_PMD under PAE) and FLUSH_TLB update the shadow page tables", F_ALL },
