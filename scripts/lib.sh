@@ -126,9 +126,11 @@ lg_kb_forget() { lg_kb_lists=(); }
 lg_kb_list() {
 	local tree=$1 out=$2 arch=$3 d=$4 k="$1 $2 $4"
 	if [[ -z ${lg_kb_lists[$k]+set} ]]; then
+		# BITS comes from arch/x86/Makefile, which this make skips.
 		# shellcheck disable=SC2016 # make's variables, for make
 		lg_kb_lists[$k]=" $(make -s -C "$out" -f "$tree/scripts/Makefile.build" \
 			obj="$d" srctree="$tree" objtree=. VPATH="$tree" ARCH="$arch" SRCARCH=x86 \
+			BITS="$([[ $arch == x86_64 ]] && echo 64 || echo 32)" \
 			need-builtin=1 need-modorder=1 \
 			--eval 'lg-list: ; @echo $(real-obj-y) $(real-obj-m) $(lib-y) $(extra-y) $(subdir-ym)' \
 			lg-list 2>/dev/null) "
@@ -152,7 +154,7 @@ lg_kb_builds() {
 		return 0
 	fi
 	d=$(dirname "$f")
-	while [[ $d == */* ]]; do
+	while [[ $d != . ]]; do
 		lg_kb_list "$tree" "$out" "$arch" "$d"
 		if [[ $lg_kb == *" $o "* ]]; then
 			lg_kb_visits "$tree" "$out" "$arch" "$d"
