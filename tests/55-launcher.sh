@@ -197,6 +197,19 @@ check "launcher in QEMU: a guest panic exits 255 with the panic text" \
 	"stderr: lguest: guest panicked: Attempted to kill init! lguest test panic"
 check "launcher in QEMU: a guest restart exits 3" \
 	t_case restart 3 "stdout: restarting" "stderr: lguest: the guest asked to restart"
+# Both boots got the same command line: the re-executed launcher took
+# the same kernel and arguments, and added noreplace-smp once.
+t_launcher_restart_exec() {
+	local n
+	t_case restart-exec 0 "stdout: received: again" "stdout: restarting" \
+		"stdout: stdin at its end from the start: nothing to restart for" "stdout: powering off" || return 1
+	n=$(t_serial_output "$T_STATE/launcher.serial" restart-exec | tr -d '\r' |
+		grep -c -x 'stdout: cmdline: noreplace-smp restart' || true)
+	((n == 2)) || { echo "'cmdline: noreplace-smp restart' $n times, not once per boot (2)"; return 1; }
+	echo "two boots, the same command line"
+}
+check "launcher in QEMU: --restart=exec runs the guest again with the same kernel and arguments (exit 0 after the second boot)" \
+	t_launcher_restart_exec
 check "launcher in QEMU: an instruction it cannot emulate goes back to the guest (no handler: exit 255)" \
 	t_case badinsn 255 "stdout: trying insb" "stderr: lguest: cannot emulate the instruction" \
 	"has no handler for it"

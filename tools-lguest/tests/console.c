@@ -10,6 +10,12 @@
  *  - MMIO in every instruction form the launcher decodes;
  *  - the virtio handshake, then one buffer out (transmit queue) and one
  *    in (receive queue, fed from the launcher's stdin), echoed back.
+ *
+ * With "restart" on its command line it asks to be restarted after a
+ * run that received something, and powers off when stdin is at its end
+ * from the start: under --restart=exec the launcher executes itself
+ * again with its stdin where the first run left it, so the second boot
+ * shows what the restarted launcher made of its arguments.
  */
 #include <stddef.h>
 #include <asm/bootparam.h>
@@ -24,6 +30,27 @@
 #define BAR		CONSOLE_BAR0
 #define EMERG		CONSOLE_EMERG
 #define QSIZE		8
+
+/* "restart" is a word of the command line; the first run received. */
+static int restart_mode, received;
+
+static int has_word(const char *s, const char *w)
+{
+	const char *p, *q;
+
+	for (;;) {
+		while (*s == ' ')
+			s++;
+		if (!*s)
+			return 0;
+		for (p = s, q = w; *q && *p == *q; p++, q++)
+			;
+		if (!*q && (*p == ' ' || !*p))
+			return 1;
+		while (*s && *s != ' ')
+			s++;
+	}
+}
 
 static void check_boot_params(void)
 {
@@ -47,6 +74,7 @@ static void check_boot_params(void)
 	CHECK(bp->hdr.ramdisk_image + bp->hdr.ramdisk_size == MEM, bp->hdr.ramdisk_image);
 	puts_early("cmdline: ");
 	puts_early((const char *)bp->hdr.cmd_line_ptr);
+	restart_mode = has_word((const char *)bp->hdr.cmd_line_ptr, "restart");
 	puts_early("\ninitrd: ");
 	for (initrd = (const char *)bp->hdr.ramdisk_image; *initrd && *initrd != '\n'; initrd++)
 		putc_early(*initrd);
@@ -169,14 +197,20 @@ static struct { uint16_t flags, idx; struct vring_used_elem ring[QSIZE]; uint16_
 static char rxbuf[64];
 static const char txmsg[] = "hello through the transmit queue\n";
 
-static void wait_used(unsigned int q)
+static int used_within(unsigned int q, unsigned long spins)
 {
 	unsigned long n;
 
-	for (n = 0; n < 2000000000ul; n++)
+	for (n = 0; n < spins; n++)
 		if (*(volatile uint16_t *)&used[q].idx)
-			return;
-	fail("the device never used the buffer", __LINE__, q);
+			return 1;
+	return 0;
+}
+
+static void wait_used(unsigned int q)
+{
+	if (!used_within(q, 2000000000ul))
+		fail("the device never used the buffer", __LINE__, q);
 }
 
 static void check_virtio(void)
@@ -241,7 +275,14 @@ static void check_virtio(void)
 	asm volatile("" : : : "memory");
 	avail[0].idx = 1;
 	*notify = 0;
+	/* Long enough for the launcher's input thread, even under TCG. */
+	if (restart_mode && !used_within(0, 200000000ul)) {
+		puts_early("stdin at its end from the start: nothing to restart for\n");
+		c->device_status = 0;
+		return;
+	}
 	wait_used(0);
+	received = 1;
 	v = used[0].ring[0].len;
 	CHECK(v > 0 && v < sizeof(rxbuf), v);
 	rxbuf[v] = '\0';
@@ -281,5 +322,9 @@ void guest_main(void)
 	check_boot_params();
 	check_mmio();
 	check_virtio();
+	if (restart_mode && received) {
+		puts_early("restarting\n");
+		lgrt_shutdown("Restart", LGUEST_SHUTDOWN_RESTART);
+	}
 	puts_early("powering off\n");
 }

@@ -97,6 +97,10 @@ run_case bzimage /dev/null "$L" 16 "$G/hello.bzImage" a b c
 run_case walk /dev/null "$L" 16 "$G/walk.elf"
 run_case panic /dev/null "$L" 16 "$G/panic.elf"
 run_case restart /dev/null "$L" 16 "$G/restart.elf"
+# --restart=exec: the launcher executes itself again, with the same
+# arguments and its stdin at its end, and the guest's second boot powers off.
+printf 'again\n' >/tmp/again.txt
+run_case restart-exec /tmp/again.txt "$L" --restart=exec --initrd=/tmp/initrd.img 16 "$G/console.elf" restart
 run_case badinsn /dev/null "$L" 16 "$G/badinsn.elf"
 run_case violation /dev/null "$L" 16 "$G/violation.elf"
 run_case killed /dev/null "$L" 16 "$G/killed.elf"
