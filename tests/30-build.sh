@@ -1,4 +1,4 @@
-# test: the kernels the tests boot build (2-level, PAE, x86_64 host), with no new warnings
+# test: the kernels the tests boot build (2-level, PAE, x86_64 host, debug host), with no new warnings
 # shellcheck shell=bash
 #
 # The i386 kernels are host and guest at once (LGUEST_GUEST=y, LGUEST=m),
@@ -58,4 +58,28 @@ if [[ ${LGUEST_TEST_X86_64:-1} != 0 ]]; then
 else
 	skip "kernel with the series builds as the x86_64 host" \
 		"LGUEST_TEST_X86_64=0 leaves out the x86_64 host kernel"
+fi
+
+# The debug host (config/debug.config over the host config): the 2-level
+# host of the host, fuzz, launcher and soak tests.  Its checks add their
+# own warnings in files the series does not touch (no pristine debug
+# baseline: one more cold build), so the check is on lg.ko's.
+t_debug_lguest() {
+	local out
+	t_build host+debug >/dev/null || { echo "the debug host build failed"; return 1; }
+	out=$(<"$T_STATE/host+debug.out")
+	[[ -f $out/drivers/lguest/lg.ko ]] || { echo "no $out/drivers/lguest/lg.ko"; return 1; }
+	[[ -f $T_STATE/host+debug.warnings ]] || { echo "no warnings list from the debug host build"; return 1; }
+	if grep 'drivers/lguest/' "$T_STATE/host+debug.warnings"; then
+		echo "warnings in drivers/lguest on the debug host (above)"
+		return 1
+	fi
+	echo "$out/drivers/lguest/lg.ko built, no warnings in drivers/lguest"
+}
+
+if t_debug_host; then
+	check "kernel with the series builds as the debug host (config/debug.config), lg.ko without warnings" t_debug_lguest
+else
+	skip "kernel with the series builds as the debug host (config/debug.config)" \
+		"LGUEST_TEST_DEBUG_HOST=0 leaves out the debug host"
 fi

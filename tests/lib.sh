@@ -128,14 +128,16 @@ t_variant_args() {
 }
 
 # t_host_variant: the 2-level host of the selftests, the fuzzers, the
-# launcher tests and the soak: the guest variant, a host-and-guest kernel
-# as in the main job.  LGUEST_TEST_DEBUG_HOST=1 makes it the debug host
-# (host+debug: the host config, LGUEST_GUEST off, with config/debug.config),
-# so all of them run under lockdep, UBSAN, KFENCE, SLUB and page-allocator
-# checks and kmemleak.  Not by default: it is one more cold build and
-# slower boots.
+# launcher tests and the soak: the debug host (host+debug: the host
+# config, LGUEST_GUEST off, with config/debug.config), so that all of
+# them run under lockdep, UBSAN, KFENCE, SLUB and page-allocator checks
+# and kmemleak.  LGUEST_TEST_DEBUG_HOST=0 leaves it out (one cold kernel
+# build fewer, faster boots): the host is then the guest variant, a
+# host-and-guest kernel as in the main job.
+T_DEBUG_HOST_DEFAULT=1
+t_debug_host() { [[ ${LGUEST_TEST_DEBUG_HOST:-$T_DEBUG_HOST_DEFAULT} != 0 ]]; }
 t_host_variant() {
-	if [[ ${LGUEST_TEST_DEBUG_HOST:-0} == 1 ]]; then echo host+debug; else echo guest; fi
+	if t_debug_host; then echo host+debug; else echo guest; fi
 }
 
 # t_build VARIANT: build a variant once per run, its result remembered in
