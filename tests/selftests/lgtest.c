@@ -1336,6 +1336,60 @@ static int test_pf_direct(struct lgt_vm *vm)
 	return expect_ucall(vm, UCALL_DONE, NULL);
 }
 
+/*
+ * pf_prot.elf's writes to read-only user pages, from ring 1 and ring 3,
+ * and to clean writable ones in between: on an x86_64 host the world
+ * switch delivers the protection faults, one exit each (the retry); a
+ * first write to a clean page reaches the guest as a spurious fault
+ * there, and nowhere else.  Elsewhere the host delivers them, two exits
+ * each.  The exits counted include the report's own.
+ */
+static int test_pf_prot(struct lgt_vm *vm)
+{
+	static const char *const what[] = {
+		"", "writes to read-only pages from ring 1",
+		"first writes to clean pages from ring 1",
+		"writes to read-only pages from ring 3",
+	};
+	unsigned long exits[4];
+	long direct[4], irqs[4];
+	uint32_t v[4] = { 0 };
+	unsigned int i;
+
+	if (boot(vm, "pf_prot"))
+		return -1;
+	for (i = 0; i < 4; i++) {
+		if (expect_ucall(vm, UCALL_REPORT, &v[i]) ||
+		    read_exits(&exits[i]))
+			return -1;
+		direct[i] = exit_reason("pf_direct");
+		irqs[i] = irq_exits();
+		if (direct[i] < 0 || irqs[i] < 0)
+			return fail("cannot read lg's exit_reasons");
+	}
+	for (i = 1; i < 4; i++) {
+		long n = (long)(exits[i] - exits[i - 1]) - (irqs[i] - irqs[i - 1]);
+		long d = direct[i] - direct[i - 1];
+		long f = i == 2 ? v[i] >> 16 : v[i];
+		long s = i == 2 ? v[i] & 0xffff : 0;
+
+		printf("# pf_prot: %ld %s: %ld exits, %ld delivered by the switch, %ld spurious\n",
+		       f, what[i], n, d, s);
+		if (has_switcher && (d || s))
+			return fail("%s: the switch delivered %ld faults, %ld spurious, on a 32-bit host",
+				    what[i], d, s);
+		if (has_switcher)
+			continue;
+		if (i != 2 && (d < f - 1 || n > f + f / 4))
+			return fail("%ld %s: %ld exits, %ld delivered by the switch: want one exit each",
+				    f, what[i], n, d);
+		if (i == 2 && (s < f - 1 || d < s || n > f + f / 4))
+			return fail("%ld %s: %ld exits, %ld delivered by the switch, %ld spurious: want each delivered once, one exit each",
+				    f, what[i], n, d, s);
+	}
+	return expect_ucall(vm, UCALL_DONE, NULL);
+}
+
 static int pin_to(int cpu)
 {
 	cpu_set_t set;
@@ -1530,6 +1584,7 @@ static const struct {
 	{ "bad_args", test_bad_args, "malformed hypercalls kill the guest with a reason", F_ALL },
 	{ "spin", test_spin, "host interrupts and FPU switches while the guest computes", F_ALL },
 	{ "pf_direct", test_pf_direct, "the guest's own page faults on user pages: frame, cr2, flags; one exit each on x86_64", F_ALL },
+	{ "pf_prot", test_pf_prot, "the guest's own protection faults on user pages, and dirty bits; one exit each on x86_64", F_ALL },
 	{ "user", test_user, "guest user mode: direct int $0x80, faults reflected on the kernel stack", F_ALL },
 	{ "pte_accessed", test_pte_accessed, "a dirty PTE the guest reads through becomes accessed", F_ALL },
 	{ "pte_updates", test_pte_updates, "SET_PTE, SET_PGD (SET_PMD under PAE) and FLUSH_TLB update the shadow page tables", F_ALL },
