@@ -116,6 +116,47 @@ static long row_fork(void)
 	return n;
 }
 
+/*
+ * One operation: a write to a page that fork left shared, copy-on-write,
+ * by the parent while its child lives (as a server that forks a child to
+ * save its memory goes on writing).  The parent has written every page
+ * of a 1 MiB buffer before it forks.
+ */
+static long row_cow(void)
+{
+	int i, j, n = 16, pages = 256, st, fd[2];
+	char *p, c = 0;
+	pid_t pid;
+
+	p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		die("mmap");
+	for (j = 0; j < pages; j++)
+		p[j * PAGE] = 1;
+	for (i = 0; i < n; i++) {
+		if (pipe(fd))
+			die("pipe");
+		pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (!pid) {
+			close(fd[1]);
+			_exit(read(fd[0], &c, 1) != 1);
+		}
+		close(fd[0]);
+		for (j = 0; j < pages; j++)
+			p[j * PAGE] = 2;
+		if (write(fd[1], &c, 1) != 1)
+			die("write");
+		close(fd[1]);
+		if (waitpid(pid, &st, 0) != pid || st)
+			die("cow child");
+	}
+	munmap(p, pages * PAGE);
+	return (long)n * pages;
+}
+
 /* Run n children that exec path with argv, each waited for and checked. */
 static long run_children(int n, const char *path, char *const argv[])
 {
@@ -223,6 +264,7 @@ static const struct row {
 	{ "ctxsw", row_ctxsw },
 	{ "pagefault", row_pagefault },
 	{ "fork", row_fork },
+	{ "cow", row_cow },
 	{ "exec", row_exec },
 	{ "shell", row_shell },
 	{ "macro", row_macro },
