@@ -12,6 +12,17 @@
 
 t_soak_serial=$T_STATE/soak.serial
 
+# The free memory may come back up to 1 MiB short (a page lost per guest
+# shows on the guest variant); on the debug host 2 MiB: SLUB's user
+# tracking (the U of FZPU) keeps each new allocation and free stack in
+# the stack depot for good, and the soak's eight guests reach paths its
+# warm-up did not (800 kB short there on 2026-12-03, none of it a leak:
+# the debug host's kmemleak scan after rmmod, which scripts/boot fails
+# on, is its leak check).
+t_soak_tolerance() {
+	if t_debug_host; then echo 2048; else echo 1024; fi
+}
+
 t_soak_boot() {
 	local bz gbz out tree rc=0
 	bz=$(t_bzimage "$(t_host_variant)") || return 1
@@ -19,7 +30,7 @@ t_soak_boot() {
 	out=$(<"$T_STATE/$(t_host_variant).out")
 	tree=$("$LG_REPO/scripts/apply" --version "$T_VERSION" | tail -n1)
 	"$LG_REPO/tests/soak/run-qemu.sh" --bzimage "$bz" --module "$out/drivers/lguest/lg.ko" \
-		--ksrc "$tree" --guest "$gbz" --seconds 40 --cycles 100 --tolerance 1024 \
+		--ksrc "$tree" --guest "$gbz" --seconds 40 --cycles 100 --tolerance "$(t_soak_tolerance)" \
 		--timeout 600 -- --quiet --log "$t_soak_serial" 2>"$T_LOG.boot" || rc=$?
 	cat "$T_LOG.boot"
 	t_serial_text "$t_soak_serial" | grep -a -E '^(=== |not ok)' || true
