@@ -81,4 +81,4 @@ t_soak_memory() {
 check "soak: one QEMU boot runs eight Linux guests at once, then 100 start/stop cycles" t_soak_boot
 check "soak: each of the eight guests (two with a disk, two with a NIC) ran its workload without an error and exited 0" t_soak_guests
 check "soak: 100 start/stop cycles, some killed with SIGKILL, each ended as it should" t_soak_cycles
-check "soak: rmmod lg succeeds and the free memory is back within 1 MiB" t_soak_memory
+check "soak: rmmod lg succeeds and the free memory is back within $(($(t_soak_tolerance) / 1024)) MiB" t_soak_memory
