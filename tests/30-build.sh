@@ -81,5 +81,5 @@ if t_debug_host; then
 	check "kernel with the series builds as the debug host (config/debug.config), lg.ko without warnings" t_debug_lguest
 else
 	skip "kernel with the series builds as the debug host (config/debug.config)" \
-		"LGUEST_TEST_DEBUG_HOST=0 leaves out the debug host"
+		"$(t_debug_host_why)"
 fi

@@ -2,8 +2,8 @@
 # shellcheck shell=bash
 # lane: 2
 
-# One QEMU boot of the 2-level host (t_host_variant: the debug host, or
-# the guest variant with LGUEST_TEST_DEBUG_HOST=0) runs tests/soak/in-qemu.sh through
+# One QEMU boot of the 2-level host (t_host_variant: the guest variant,
+# or the debug host with LGUEST_TEST_DEBUG_HOST=1) runs tests/soak/in-qemu.sh through
 # tests/soak/run-qemu.sh: eight guest-variant Linux guests at once (two
 # with a disk, two with a NIC) running tests/soak/guest.sh for 40 s each,
 # then 100 start/stop cycles (every 25th a Linux guest, a quarter killed
