@@ -27,3 +27,17 @@ void guest_setup_paging(void)
 		      PTE_KERNEL);
 	pt_use(&guest_dir);
 }
+
+/* Emit "movl $imm, addr" at p, for code a test runs in ring 3. */
+uint8_t *emit_store(uint8_t *p, uint32_t addr, uint32_t imm)
+{
+	unsigned int i;
+
+	*p++ = 0xc7;
+	*p++ = 0x05;
+	for (i = 0; i < 4; i++)
+		*p++ = addr >> (8 * i);
+	for (i = 0; i < 4; i++)
+		*p++ = imm >> (8 * i);
+	return p;
+}

@@ -76,4 +76,6 @@ static inline uint32_t switcher_addr(void)
 	return -lguest_data.reserve_mem;
 }
 
+uint8_t *emit_store(uint8_t *p, uint32_t addr, uint32_t imm);
+
 #endif

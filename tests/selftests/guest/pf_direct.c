@@ -88,20 +88,6 @@ void user_done(void)
 	guest_shutdown("pf_direct test done");
 }
 
-/* movl $imm, addr */
-static uint8_t *emit_store(uint8_t *p, uint32_t addr, uint32_t imm)
-{
-	unsigned int i;
-
-	*p++ = 0xc7;
-	*p++ = 0x05;
-	for (i = 0; i < 4; i++)
-		*p++ = addr >> (8 * i);
-	for (i = 0; i < 4; i++)
-		*p++ = imm >> (8 * i);
-	return p;
-}
-
 void guest_main(void)
 {
 	uint8_t *p = user_code;
