@@ -136,6 +136,16 @@ t_guest_smoke() {
 	t_gcase "$1" main 0 "guest| GUEST-SMOKE: pipe 300 exec 50"
 }
 
+# The host's shadow follows the guest's page tables as a TLB would: after
+# a fork both sides see only their own writes (the parent's entries were
+# in the shadow, writable, before it), and mprotect, a new mapping over an
+# old one, mremap and munmap of 256 touched pages (a flush of the whole
+# address space) take effect (tests/guest/sysloop.c, "mm").
+t_guest_mm() {
+	t_gcase "$1" main 0 "sysloop: mm: fork's copy-on-write both ways, mprotect, mmap over a mapping, mremap and munmap over 256 pages" \
+		"GUEST-MM-RC: 0"
+}
+
 # 100000 system calls through the trap gate, each seen to run (lseek to
 # its own offset): if each one went through the host there would be at
 # least as many exits.  The window also holds the exec of sysloop (its
@@ -266,6 +276,7 @@ for run in "${t_runs[@]}"; do
 	check "$l: guest uname -m is i686; cpuinfo and dmesg show lguest" t_guest_identity "$run"
 	check "$l: guest sleep 1 takes about a second" t_guest_sleep "$run"
 	check "$l: guest fork/exec/pipe smoke run" t_guest_smoke "$run"
+	check "$l: the host's shadow follows fork, mprotect, mmap over a mapping, mremap and munmap" t_guest_mm "$run"
 	check "$l: 1 ms by the TSC measures 1 ms (within 10%) by the guest's clock" t_guest_spin "$run"
 	check "$l: the guest's boot console prints until hvc0 takes over" \
 		t_gcase "$run" main 0 "bootconsole [lgboot0] enabled" "Linux version" \

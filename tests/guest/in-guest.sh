@@ -52,6 +52,9 @@ main)
 	k=0
 	for i in $(seq 1 50); do /bin/true && k=$((k + 1)); done
 	echo "GUEST-SMOKE: pipe $n exec $k"
+	# Mappings changed under pages the host has in its shadow.
+	/sysloop mm
+	echo "GUEST-MM-RC: $?"
 	# System calls, while the host counts its exits: they go straight
 	# to this kernel, so the count hardly moves.  Then reads of a PCI
 	# device's config space, two port accesses (0xCF8, 0xCFC) and so two
