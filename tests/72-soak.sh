@@ -1,6 +1,5 @@
 # test: a bounded soak: eight Linux guests at once, then start/stop cycles with kills; lg unloads and the memory comes back
 # shellcheck shell=bash
-# lane: 2
 
 # One QEMU boot of the 2-level host (t_host_variant: the guest variant,
 # or the debug host with LGUEST_TEST_DEBUG_HOST=1) runs tests/soak/in-qemu.sh through
