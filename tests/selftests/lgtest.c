@@ -1295,23 +1295,34 @@ static long irq_exits(void)
 	return exit_reason("irq");
 }
 
+/* What came between two of a guest's reports. */
+struct report_span {
+	uint32_t value;	/* the later report's */
+	long exits;	/* lg's exits, but for the host's own interrupts */
+	long direct;	/* faults the x86_64 world switch delivered */
+};
+
+#define MAX_REPORTS 4
+
 /*
- * pf_direct.elf's faults between its reports: on an x86_64 host the world
- * switch delivers them, and each costs one exit, the retry, which finds
- * the shadow's mark stale; elsewhere the host delivers them, two exits
- * each.  The exits counted include the report's own.
+ * Boot elf and take its n reports, reading lg's counters at each:
+ * span[i] is what came between reports i and i + 1.  The exits counted
+ * include the later report's own.
  */
-static int test_pf_direct(struct lgt_vm *vm)
+static int report_spans(struct lgt_vm *vm, const char *elf, unsigned int n,
+			struct report_span *span)
 {
-	unsigned long exits[3];
-	long direct[3], irqs[3];
-	uint32_t faults[3] = { 0 };
+	unsigned long exits[MAX_REPORTS];
+	long direct[MAX_REPORTS], irqs[MAX_REPORTS];
+	uint32_t v[MAX_REPORTS];
 	unsigned int i;
 
-	if (boot(vm, "pf_direct"))
+	if (n > MAX_REPORTS)
+		return fail("%u reports, at most %u", n, MAX_REPORTS);
+	if (boot(vm, elf))
 		return -1;
-	for (i = 0; i < 3; i++) {
-		if (expect_ucall(vm, UCALL_REPORT, &faults[i]) ||
+	for (i = 0; i < n; i++) {
+		if (expect_ucall(vm, UCALL_REPORT, &v[i]) ||
 		    read_exits(&exits[i]))
 			return -1;
 		direct[i] = exit_reason("pf_direct");
@@ -1319,11 +1330,31 @@ static int test_pf_direct(struct lgt_vm *vm)
 		if (direct[i] < 0 || irqs[i] < 0)
 			return fail("cannot read lg's exit_reasons");
 	}
-	for (i = 1; i < 3; i++) {
-		/* The host's own interrupts are not the faults' exits. */
-		long n = (long)(exits[i] - exits[i - 1]) - (irqs[i] - irqs[i - 1]);
-		long d = direct[i] - direct[i - 1], f = faults[i];
-		unsigned int ring = i == 1 ? 1 : 3;
+	for (i = 1; i < n; i++) {
+		span[i - 1].value = v[i];
+		span[i - 1].exits = (long)(exits[i] - exits[i - 1]) -
+				    (irqs[i] - irqs[i - 1]);
+		span[i - 1].direct = direct[i] - direct[i - 1];
+	}
+	return 0;
+}
+
+/*
+ * pf_direct.elf's faults between its reports: on an x86_64 host the world
+ * switch delivers them, and each costs one exit, the retry, which finds
+ * the shadow's mark stale; elsewhere the host delivers them, two exits
+ * each.
+ */
+static int test_pf_direct(struct lgt_vm *vm)
+{
+	struct report_span span[2];
+	unsigned int i;
+
+	if (report_spans(vm, "pf_direct", 3, span))
+		return -1;
+	for (i = 0; i < 2; i++) {
+		long n = span[i].exits, d = span[i].direct, f = span[i].value;
+		unsigned int ring = i ? 3 : 1;
 
 		printf("# pf_direct: %ld faults from ring %u: %ld exits, %ld delivered by the switch\n",
 		       f, ring, n, d);
@@ -1342,36 +1373,26 @@ static int test_pf_direct(struct lgt_vm *vm)
  * switch delivers the protection faults, one exit each (the retry); a
  * first write to a clean page reaches the guest as a spurious fault
  * there, and nowhere else.  Elsewhere the host delivers them, two exits
- * each.  The exits counted include the report's own.
+ * each.  The clean pages' report holds the writes in its top half and
+ * the spurious faults in its bottom half.
  */
 static int test_pf_prot(struct lgt_vm *vm)
 {
 	static const char *const what[] = {
-		"", "writes to read-only pages from ring 1",
+		"writes to read-only pages from ring 1",
 		"first writes to clean pages from ring 1",
 		"writes to read-only pages from ring 3",
 	};
-	unsigned long exits[4];
-	long direct[4], irqs[4];
-	uint32_t v[4] = { 0 };
+	struct report_span span[3];
 	unsigned int i;
 
-	if (boot(vm, "pf_prot"))
+	if (report_spans(vm, "pf_prot", 4, span))
 		return -1;
-	for (i = 0; i < 4; i++) {
-		if (expect_ucall(vm, UCALL_REPORT, &v[i]) ||
-		    read_exits(&exits[i]))
-			return -1;
-		direct[i] = exit_reason("pf_direct");
-		irqs[i] = irq_exits();
-		if (direct[i] < 0 || irqs[i] < 0)
-			return fail("cannot read lg's exit_reasons");
-	}
-	for (i = 1; i < 4; i++) {
-		long n = (long)(exits[i] - exits[i - 1]) - (irqs[i] - irqs[i - 1]);
-		long d = direct[i] - direct[i - 1];
-		long f = i == 2 ? v[i] >> 16 : v[i];
-		long s = i == 2 ? v[i] & 0xffff : 0;
+	for (i = 0; i < 3; i++) {
+		int clean = i == 1;
+		long n = span[i].exits, d = span[i].direct;
+		long f = clean ? span[i].value >> 16 : span[i].value;
+		long s = clean ? span[i].value & 0xffff : 0;
 
 		printf("# pf_prot: %ld %s: %ld exits, %ld delivered by the switch, %ld spurious\n",
 		       f, what[i], n, d, s);
@@ -1380,10 +1401,10 @@ static int test_pf_prot(struct lgt_vm *vm)
 				    what[i], d, s);
 		if (has_switcher)
 			continue;
-		if (i != 2 && (d < f - 1 || n > f + f / 4))
+		if (!clean && (d < f - 1 || n > f + f / 4))
 			return fail("%ld %s: %ld exits, %ld delivered by the switch: want one exit each",
 				    f, what[i], n, d);
-		if (i == 2 && (s < f - 1 || d < s || n > f + f / 4))
+		if (clean && (s < f - 1 || d < s || n > f + f / 4))
 			return fail("%ld %s: %ld exits, %ld delivered by the switch, %ld spurious: want each delivered once, one exit each",
 				    f, what[i], n, d, s);
 	}
