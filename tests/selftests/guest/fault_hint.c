@@ -82,7 +82,7 @@ void guest_main(void)
 	for (i = 0; i < 2; i++) {
 		*(uint32_t *)old_pages[i] = OLD_VALUE;
 		*(uint32_t *)new_pages[i] = NEW_VALUE;
-		/* Not accessed: nothing fills them in ahead of a fault. */
+		/* Read-only: nothing maps them before the first fault. */
 		user_ptes[FIRST + i] = (uint32_t)old_pages[i] | PTE_PRESENT |
 				       PTE_USER;
 	}
