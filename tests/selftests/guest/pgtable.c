@@ -8,14 +8,19 @@
  * in the entries that point at them.  The host must then do what the CPU
  * would: set accessed on the first access, and dirty on the first write
  * only, so a page read first is mapped read-only until it is written.
+ * A fault also fills in the neighbours of its page, setting their accessed
+ * bit as a CPU that caches translations ahead does, but never dirty.
  */
 #include "guest.h"
 
 static struct pt_dir dir;
 static pteval_t ptes[1024] __attribute__((aligned(4096)));
 static pteval_t clean_ptes[1024] __attribute__((aligned(4096)));
-/* Reached through clean_ptes only at 0xC0000000 + its address. */
-static volatile uint32_t probe[1024] __attribute__((aligned(4096)));
+/*
+ * Reached through clean_ptes only at 0xC0000000 + its address: two pages,
+ * in one aligned block of the host's fill-ahead.
+ */
+static volatile uint32_t probe[2048] __attribute__((aligned(8192)));
 
 #define HIGH(p)		(0xC0000000u + (uint32_t)(p))
 
@@ -60,7 +65,13 @@ void guest_main(void)
 	*(volatile uint32_t *)HIGH(probe) = 0xabcdef01;
 	GUEST_ASSERT(peek(pte_addr) & PTE_DIRTY);
 	GUEST_ASSERT(peek((uint32_t)probe) == 0xabcdef01);
-	/* The neighbouring page was never touched there. */
-	GUEST_ASSERT(!(peek(pte_addr + sizeof(pteval_t)) &
-		       (PTE_ACCESSED | PTE_DIRTY)));
+	/*
+	 * The second page was never touched there: filled ahead, so
+	 * accessed, and read-only until its own first write makes it dirty.
+	 */
+	GUEST_ASSERT(peek(pte_addr + sizeof(pteval_t)) & PTE_ACCESSED);
+	GUEST_ASSERT(!(peek(pte_addr + sizeof(pteval_t)) & PTE_DIRTY));
+	*(volatile uint32_t *)HIGH(&probe[1024]) = 0x5a5a5a5a;
+	GUEST_ASSERT(peek(pte_addr + sizeof(pteval_t)) & PTE_DIRTY);
+	GUEST_ASSERT(probe[1024] == 0x5a5a5a5a);
 }
