@@ -191,6 +191,27 @@ lg_lock() {
 	export LG_LOCK_HELD=$$
 }
 
+# lg_cpu_lock shared|exclusive: scripts/bisect-check's many builds hold
+# this shared, scripts/bench exclusive, so that a benchmark never times
+# beside them.  bisect-check builds in a tree of its own, so it does not
+# hold lg_lock for its whole run: the test lane beside it would wait for
+# each quick scripts/build (12 minutes in a cold test run).  Take it
+# before lg_lock.
+lg_cpu_lock() {
+	local mode=-s
+	[[ $1 == exclusive ]] && mode=-x
+	mkdir -p "$LGUEST_CACHE"
+	exec 7>"$LGUEST_CACHE/.cpu.lock"
+	if ! flock -n "$mode" 7; then
+		if [[ $mode == -x ]]; then
+			msg "scripts/bisect-check is building; waiting for it"
+		else
+			msg "a benchmark is running; waiting for it"
+		fi
+		flock "$mode" 7
+	fi
+}
+
 # lg_git_base VERSION: a git repository of the pristine tree of VERSION,
 # one commit, made once and kept in the cache ($LGUEST_CACHE/git/VERSION).
 # Debian's top-level .gitignore ignores the whole top level, so files are
