@@ -57,35 +57,3 @@ EOF
 }
 check "scripts/bench: compute, syscall and pagefault rows natively and in a guest, compute about 1x, syscalls without exits, a page fault under 1.5 exits, a boot under 500 page-table switches and 256 direct IDT entries" t_bench
 
-# t_bench_pf ARGS...: scripts/bench's pagefault row on another host (the
-# PAE one, x86_64): the world switch hands the guest its first touch of
-# a page there too (patches 0033 and 0038), so it costs one exit, the
-# retry's, and the switch counts what it delivered (pf_direct).
-t_bench_pf() {
-	"$LG_REPO/scripts/bench" --version "$T_VERSION" "$@" --rows pagefault --runs 3 \
-		--json >"$T_LOG.json"
-	cat "$T_LOG.json"
-	python3 - "$T_LOG.json" "$T_LOG.notes" "$*" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-r = d["rows"][0]
-why = dict(w.split("=") for w in r["exit_reasons"].split())
-bad = []
-if not r["guest_ns"]:
-    bad.append("pagefault: no figure in the guest")
-elif r["exits_per_op"] >= 1.5:
-    bad.append(f"pagefault: {r['exits_per_op']} host exits per fault, not under 1.5")
-if int(why.get("pf_direct", 0)) < int(why.get("pf_guest", 0)):
-    bad.append(f"pagefault: the switch delivered {why.get('pf_direct', 0)} faults, "
-               f"the host {why.get('pf_guest', 0)}: not mostly the switch")
-with open(sys.argv[2], "a") as notes:
-    notes.write(f"bench {sys.argv[3]} pagefault: {r['exits_per_op']:.3f} exits/fault "
-                f"(pf_direct {why.get('pf_direct', 0)}, pf_guest {why.get('pf_guest', 0)}, "
-                f"pf_shadow {why.get('pf_shadow', 0)})\n")
-for b in bad:
-    print(b)
-sys.exit(1 if bad else 0)
-EOF
-}
-check "scripts/bench --pae: a page fault on the PAE host costs under 1.5 exits, most delivered by the switcher" t_bench_pf --pae
-check "scripts/bench --host x86_64: a page fault on the x86_64 host costs under 1.5 exits, most delivered by the world switch" t_bench_pf --host x86_64
