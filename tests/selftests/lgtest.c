@@ -1302,7 +1302,7 @@ struct report_span {
 	long direct;	/* faults the x86_64 world switch delivered */
 };
 
-#define MAX_REPORTS 4
+#define MAX_REPORTS 5
 
 /*
  * Boot elf and take its n reports, reading lg's counters at each:
@@ -1368,7 +1368,8 @@ static int test_pf_direct(struct lgt_vm *vm)
 
 /*
  * pf_prot.elf's writes to read-only user pages, from ring 1 and ring 3,
- * and to clean writable ones in between: the world switch delivers the
+ * to clean writable ones in between, then to read-only ones the shadow
+ * has not mapped: the world switch delivers the
  * writes to read-only pages and names each page in fault_readonly, one
  * exit each (the retry); patch 0040 on a 32-bit host, whose walk leaves
  * a write the guest's entry allows to the host.  A first write to a
@@ -1382,14 +1383,15 @@ static int test_pf_prot(struct lgt_vm *vm)
 	static const char *const what[] = {
 		"writes to read-only pages from ring 1",
 		"first writes to clean pages from ring 1",
+		"writes to read-only pages not shadowed from ring 1",
 		"writes to read-only pages from ring 3",
 	};
-	struct report_span span[3];
+	struct report_span span[4];
 	unsigned int i;
 
-	if (report_spans(vm, "pf_prot", 4, span))
+	if (report_spans(vm, "pf_prot", 5, span))
 		return -1;
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		int clean = i == 1;
 		long n = span[i].exits, d = span[i].direct;
 		long f = clean ? span[i].value >> 16 : span[i].value & 0xffff;

@@ -12,8 +12,12 @@
  * handler as a fault on an entry that allows it, once, and the handler
  * retries, as Linux does.  lgtest counts the exits between the reports.
  *
+ * Then writes from ring 1 to read-only pages never read, each first in
+ * its block of the shadow: the world switch finds the guest's entry
+ * read-only and hands over a protection fault, as for the others.
+ *
  * The guest asks for LGUEST_INIT_FAULT_READONLY: a write the switch hands
- * over on a read-only shadow entry names its page in fault_readonly,
+ * over on a read-only entry names its page in fault_readonly,
  * which the handler counts and clears, as a Linux guest's iret does; the
  * reports of the read-only pages carry that count in their top half.
  */
@@ -32,6 +36,9 @@ volatile uint32_t pf_fixed, pf_spurious, pf_named, pf_err, pf_cr2, pf_cs;
 #define RO_USER		(CLEAN + NR_CLEAN)
 #define NR_USER		8
 #define NR_PAGES	(NR_KERNEL + NR_CLEAN + NR_USER)
+/* Never read: one in each block of 64 entries after the first. */
+#define FRESH_STEP	64
+#define NR_FRESH	6
 
 #define PTE_RDONLY	(PTE_PRESENT | PTE_USER | PTE_ACCESSED)
 #define PTE_CLEAN	(PTE_RDONLY | PTE_RW)
@@ -41,7 +48,7 @@ volatile uint32_t pf_fixed, pf_spurious, pf_named, pf_err, pf_cr2, pf_cs;
 static uint8_t kstack[4096] __attribute__((aligned(4096)));
 static uint8_t user_code[4096] __attribute__((aligned(4096)));
 static uint8_t user_stack[4096] __attribute__((aligned(4096)));
-static uint8_t pages[NR_PAGES][4096] __attribute__((aligned(4096)));
+static uint8_t pages[NR_PAGES + NR_FRESH][4096] __attribute__((aligned(4096)));
 static pteval_t user_ptes[PT_ENTRIES] __attribute__((aligned(4096)));
 
 static uint32_t page_addr(unsigned int entry)
@@ -70,7 +77,8 @@ void pf_fix(void)
 	uint32_t i = (pf_cr2 - USER_ADDR) >> 12;
 
 	GUEST_ASSERT(pf_cr2 >= USER_ADDR && i >= RO_KERNEL &&
-		     i < RO_KERNEL + NR_PAGES);
+		     (i < RO_KERNEL + NR_PAGES ||
+		      (i % FRESH_STEP == 0 && i <= NR_FRESH * FRESH_STEP)));
 	GUEST_ASSERT((pf_err & PF_PRESENT_WRITE) == PF_PRESENT_WRITE);
 	if (lguest_data.fault_readonly == (pf_cr2 & ~0xfffu))
 		pf_named++;
@@ -91,7 +99,7 @@ void user_done(void)
 {
 	unsigned int i;
 
-	GUEST_ASSERT(pf_fixed == NR_KERNEL + NR_USER);
+	GUEST_ASSERT(pf_fixed == NR_KERNEL + NR_FRESH + NR_USER);
 	GUEST_ASSERT(pf_spurious == 0);
 	GUEST_ASSERT(pf_err == (PF_PRESENT_WRITE | PF_USER));
 	GUEST_ASSERT(pf_cs == 0x73);
@@ -128,6 +136,9 @@ void guest_main(void)
 		user_ptes[RO_KERNEL + i] = (uint32_t)pages[i] |
 			(i >= NR_KERNEL && i < NR_KERNEL + NR_CLEAN ?
 			 PTE_CLEAN : PTE_RDONLY);
+	for (i = 0; i < NR_FRESH; i++)
+		user_ptes[(i + 1) * FRESH_STEP] = (uint32_t)pages[NR_PAGES + i] |
+						   PTE_RDONLY;
 	*pt_pde(&guest_dir, USER_ADDR) = (uint32_t)user_ptes | PTE_USERPAGE;
 	guest_setup_paging();
 	/* Where the switch writes cr2 (see pf_direct.c): writable there. */
@@ -167,6 +178,20 @@ void guest_main(void)
 	spurious = pf_spurious;
 	GUEST_ASSERT(spurious <= NR_CLEAN);
 	GUEST_REPORT(NR_CLEAN << 16 | spurious);
+
+	/* From ring 1, to read-only pages the shadow has not mapped. */
+	pf_named = 0;
+	for (i = 0; i < NR_FRESH; i++) {
+		uint32_t addr = page_addr((i + 1) * FRESH_STEP);
+
+		lguest_data.irq_enabled = 0x200;
+		*(volatile uint32_t *)addr = 0x400 + i;
+		GUEST_ASSERT(pf_cr2 == addr);
+		GUEST_ASSERT(pf_err == PF_PRESENT_WRITE);
+		GUEST_ASSERT(peek((uint32_t)pages[NR_PAGES + i]) == 0x400 + i);
+	}
+	GUEST_ASSERT(pf_fixed == NR_KERNEL + NR_FRESH);
+	GUEST_REPORT(pf_named << 16 | NR_FRESH);
 
 	/* From ring 3. */
 	pf_spurious = 0;
