@@ -142,7 +142,7 @@ t_guest_smoke() {
 # old one, mremap and munmap of 256 touched pages (a flush of the whole
 # address space) take effect (tests/guest/sysloop.c, "mm").
 t_guest_mm() {
-	t_gcase "$1" main 0 "sysloop: mm: fork's copy-on-write both ways, mprotect, mmap over a mapping, mremap and munmap over 256 pages" \
+	t_gcase "$1" main 0 "sysloop: mm: fork's copy-on-write both ways, mprotect, mmap over a mapping, mremap and munmap over 256 pages, munmap after a write fault" \
 		"GUEST-MM-RC: 0"
 }
 
@@ -276,7 +276,7 @@ for run in "${t_runs[@]}"; do
 	check "$l: guest uname -m is i686; cpuinfo and dmesg show lguest" t_guest_identity "$run"
 	check "$l: guest sleep 1 takes about a second" t_guest_sleep "$run"
 	check "$l: guest fork/exec/pipe smoke run" t_guest_smoke "$run"
-	check "$l: the host's shadow follows fork, mprotect, mmap over a mapping, mremap and munmap" t_guest_mm "$run"
+	check "$l: the host's shadow follows fork, mprotect, mmap over a mapping, mremap and munmap, also of a page just written after fork" t_guest_mm "$run"
 	check "$l: 1 ms by the TSC measures 1 ms (within 10%) by the guest's clock" t_guest_spin "$run"
 	check "$l: the guest's boot console prints until hvc0 takes over" \
 		t_gcase "$run" main 0 "bootconsole [lgboot0] enabled" "Linux version" \

@@ -23,7 +23,9 @@
  * what a TLB could after the kernel's flush: a fork's copy-on-write both
  * ways (the parent writes first, then the child), and mprotect, a new
  * mapping over an old one, mremap and munmap of more pages than the
- * kernel flushes one by one, so that it flushes the whole address space.
+ * kernel flushes one by one, so that it flushes the whole address space;
+ * then munmap of single pages just written after a fork, whose one-page
+ * flushes must reach the host once the write's fault is over.
  *
  * Each says what it did; the exit status is 0 only if every call did what
  * it should.
@@ -150,6 +152,8 @@ static int spin(const char *arg)
 /* More than x86's tlb_single_page_flush_ceiling (33): a full flush. */
 #define MM_PAGES 256
 #define PG 4096
+/* Pages written, then unmapped one by one. */
+#define MM_COW_UNMAP 32
 
 static sigjmp_buf mm_jmp;
 
@@ -241,6 +245,21 @@ static int mm_fork(unsigned int *m)
 	return 0;
 }
 
+/* Fork a child that exits at once: our pages stay read-only. */
+static int mm_wait_child(void)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return perror("sysloop: mm: fork"), 1;
+	if (!pid)
+		_exit(0);
+	if (waitpid(pid, &st, 0) != pid)
+		return perror("sysloop: mm: waitpid"), 1;
+	return 0;
+}
+
 static int mm(void)
 {
 	struct sigaction sa = { .sa_handler = mm_segv };
@@ -310,7 +329,29 @@ static int mm(void)
 			       i);
 			return 1;
 		}
-	printf("sysloop: mm: fork's copy-on-write both ways, mprotect, mmap over a mapping, mremap and munmap over %d pages\n",
+
+	/*
+	 * Writes to pages fork left read-only, each followed by munmap of
+	 * that page alone and a read: the write's fault named the page to
+	 * the guest (lguest_data.fault_readonly), and the one-page flush of
+	 * the munmap must not be skipped once that fault is over.
+	 */
+	m = mm_map(6000);
+	if (!m)
+		return perror("sysloop: mm: mmap"), 1;
+	if (mm_wait_child())
+		return 1;
+	for (i = 0; i < MM_COW_UNMAP; i++) {
+		m[i * PG / 4] = 7000 + i;
+		if (munmap(m + i * PG / 4, PG))
+			return perror("sysloop: mm: munmap"), 1;
+		if (!faults(m + i * PG / 4, 0, 0)) {
+			printf("sysloop: mm: page %d is still mapped after a write that faulted and munmap of it\n",
+			       i);
+			return 1;
+		}
+	}
+	printf("sysloop: mm: fork's copy-on-write both ways, mprotect, mmap over a mapping, mremap and munmap over %d pages, munmap after a write fault\n",
 	       MM_PAGES);
 	return 0;
 }
