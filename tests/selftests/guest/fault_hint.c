@@ -12,8 +12,9 @@
  * the field.  Each round reports what it saw (see test_fault_hint()).
  *
  * Built with NO_HINT (fault_hint_off.elf), the same guest does not ask
- * for the hint and starts the field at a value no page address has: the
- * host must leave it alone, as it does for a guest of the old ABI.
+ * for the hint or for LGUEST_INIT_FAULT_READONLY and starts both fields
+ * at a value no page address has: the host and its world switch must
+ * leave them alone, as they do for a guest of the old ABI.
  */
 #include "guest.h"
 
@@ -25,7 +26,7 @@
 #endif
 
 void pf_entry(void), pf_fix(void);
-volatile uint32_t pf_cr2, hint_seen, hint_after, read_seen;
+volatile uint32_t pf_cr2, hint_seen, hint_after, read_seen, ro_seen, ro_after;
 
 #define USER_ADDR	0x40000000u
 /* In a block of their own, away from the shadow's fill-ahead. */
@@ -52,17 +53,20 @@ void pf_fix(void)
 
 	GUEST_ASSERT(i < 2);
 	hint_seen = lguest_data.fault_unshadowed;
+	ro_seen = lguest_data.fault_readonly;
 	user_ptes[FIRST + i] = (uint32_t)new_pages[i] | PTE_USERPAGE;
 	read_seen = peek(USER_ADDR + (FIRST + i) * 4096);
 	hint_after = lguest_data.fault_unshadowed;
+	ro_after = lguest_data.fault_readonly;
 }
 
 #ifdef NO_HINT
-/* bit 0: the field untouched at the fault; 1: the new page read; 2: after. */
+/* bit 0: the fields untouched at the fault; 1: the new page read; 2: after. */
 static uint32_t round_report(uint32_t addr)
 {
-	return (hint_seen == UNTOUCHED) | (read_seen == NEW_VALUE) << 1 |
-	       (hint_after == UNTOUCHED) << 2;
+	return (hint_seen == UNTOUCHED && ro_seen == UNTOUCHED) |
+	       (read_seen == NEW_VALUE) << 1 |
+	       (hint_after == UNTOUCHED && ro_after == UNTOUCHED) << 2;
 }
 #else
 /* bit 0: the field named the page; 1: the read found the new page; 2: 0 after. */
@@ -93,6 +97,7 @@ void guest_main(void)
 	GUEST_ASSERT(lguest_data.fault_unshadowed == 0);
 #ifdef NO_HINT
 	lguest_data.fault_unshadowed = UNTOUCHED;
+	lguest_data.fault_readonly = UNTOUCHED;
 #endif
 
 	for (i = 0; i < 2; i++) {
