@@ -15,6 +15,36 @@
 # hold in the .config after olddefconfig: a flip that Kconfig refuses is
 # a Kconfig dependency the test does not know, and fails.  One build
 # directory for all, so a flip costs its changed objects.
+#
+# The seven builds take about three minutes of every run, and what they
+# find depends only on the patched tree (version and series), the
+# configuration they start from, the compiler and this file: a clean
+# result is kept in $LGUEST_CACHE/options-clean under a hash of those,
+# and a run with the same ones reuses it (LGUEST_TEST_RECHECK=1 builds
+# anyway).  A failure is never kept.
+
+# t_opt_kept FUNCTION ARG...: run the check FUNCTION ARG..., or say that
+# it passed with the same inputs before.
+t_opt_kept() {
+	local key clean conf=guest
+	[[ $1 == t_opt_xen ]] && conf=x86_64
+	t_configure "$conf" >/dev/null ||
+		{ echo "the $conf variant could not be configured: $T_STATE/$conf.configure.out"; return 1; }
+	key=$({
+		printf '%s\n' "$T_VERSION" "$(lg_series_hash "$T_SDIR")" "$*"
+		cat "$(<"$T_STATE/$conf.out")/.config" "$LG_REPO/tests/33-options.sh"
+		declare -f lg_build_env
+		gcc --version | head -n1
+	} | sha256sum | cut -c1-16)
+	clean=$LGUEST_CACHE/options-clean/$key
+	if [[ -f $clean && ${LGUEST_TEST_RECHECK:-0} != 1 ]]; then
+		echo "$*: built clean on $(<"$clean") from the same tree, $conf .config, compiler and test"
+		return 0
+	fi
+	"$@" || return 1
+	mkdir -p "${clean%/*}"
+	date -u '+%Y-%m-%d %H:%M UTC' >"$clean"
+}
 
 # t_opt_kmake ARGS...: make in the options build dir, the build's way.
 t_opt_kmake() {
@@ -77,13 +107,13 @@ t_opt() {
 		t_opt_kmake arch/x86/lguest/ drivers/lguest/
 }
 
-check "options: guest variant as built (ACPI, SMP, MODULES on, LGUEST=m; HIGHMEM, PAE, PCI_MSI, PARAVIRT_SPINLOCKS off)" t_opt guest
+check "options: guest variant as built (ACPI, SMP, MODULES on, LGUEST=m; HIGHMEM, PAE, PCI_MSI, PARAVIRT_SPINLOCKS off)" t_opt_kept t_opt guest
 check "options: ACPI, SMP and MODULES off (LGUEST built in), HIGHMEM4G" \
-	t_opt guest ACPI=n SMP=n MODULES=n HIGHMEM4G=y LGUEST=y LGUEST_GUEST=y
+	t_opt_kept t_opt guest ACPI=n SMP=n MODULES=n HIGHMEM4G=y LGUEST=y LGUEST_GUEST=y
 check "options: PAE (HIGHMEM64G), PCI_MSI and PARAVIRT_SPINLOCKS on" \
-	t_opt guest HIGHMEM64G=y X86_PAE=y PCI_MSI=y PARAVIRT_SPINLOCKS=y LGUEST_GUEST=y LGUEST=m
+	t_opt_kept t_opt guest HIGHMEM64G=y X86_PAE=y PCI_MSI=y PARAVIRT_SPINLOCKS=y LGUEST_GUEST=y LGUEST=m
 check "options: allnoconfig + what LGUEST_GUEST and LGUEST need" \
-	t_opt allno HYPERVISOR_GUEST=y PARAVIRT=y PCI=y LGUEST_GUEST=y VIRTUALIZATION=y LGUEST=y
+	t_opt_kept t_opt allno HYPERVISOR_GUEST=y PARAVIRT=y PCI=y LGUEST_GUEST=y VIRTUALIZATION=y LGUEST=y
 
 # The i386 kernel a distribution builds without the guest: LGUEST_GUEST,
 # PARAVIRT and HYPERVISOR_GUEST off (Kconfig's defaults), lg.ko on.  No
@@ -116,7 +146,7 @@ t_opt_noguest() {
 	fi
 	echo "no warning about a file the series touches"
 }
-check "options: LGUEST_GUEST and PARAVIRT off (an i386 kernel without the guest): what the series touches builds, no warning" t_opt_noguest
+check "options: LGUEST_GUEST and PARAVIRT off (an i386 kernel without the guest): what the series touches builds, no warning" t_opt_kept t_opt_noguest
 
 # The forward-ports (0001-0016) change headers that x86_64's own
 # PARAVIRT_XXL user, Xen PV, builds on.  From the x86_64 variant's .config
@@ -152,7 +182,7 @@ t_opt_xen() {
 }
 
 if [[ ${LGUEST_TEST_X86_64:-1} != 0 ]]; then
-	check "options: x86_64 with XEN_PV (PARAVIRT_XXL) builds the forward-ported files and arch/x86/xen" t_opt_xen
+	check "options: x86_64 with XEN_PV (PARAVIRT_XXL) builds the forward-ported files and arch/x86/xen" t_opt_kept t_opt_xen
 else
 	skip "options: x86_64 with XEN_PV (PARAVIRT_XXL) builds the forward-ported files and arch/x86/xen" \
 		"LGUEST_TEST_X86_64=0 leaves out the x86_64 kernel"

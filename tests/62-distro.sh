@@ -103,8 +103,9 @@ t_distro_checks=(
 	"distribution guest kernel: every distro-check passes (locks, epoll, timerfd, inotify, cgroup2, IPv6...) and ext4 mounts" t_distro_pass
 	"test guest kernel (tinyconfig-based): distro-check fails where it lacks the options (the checker can fail)" t_distro_fails
 )
-# The distribution kernel is one more cold kernel build: LGUEST_TEST_DISTRO
-# and T_DISTRO_DEFAULT (tests/lib.sh) say whether it runs.
+# The distribution kernel is one more cold kernel build: it runs where
+# the Debian image is made, or as LGUEST_TEST_DISTRO says (t_distro in
+# tests/lib.sh).
 for ((t_i = 0; t_i < ${#t_distro_checks[@]}; t_i += 2)); do
 	if t_distro; then
 		check "${t_distro_checks[t_i]}" "${t_distro_checks[t_i + 1]}"
