@@ -177,8 +177,8 @@ t_debian_poweroff() {
 t_deb_why=''
 if ! t_distro; then
 	t_deb_why=$(t_distro_why)
-elif [[ ${LGUEST_TEST_DEBIAN:-0} != 1 ]] && ! t_deb_image >/dev/null; then
-	t_deb_why="$(t_deb_image | sed 's/^mkrootfs: //') (root, the network, about 14 minutes of QEMU, 520 MB in a 2 GB sparse file), or LGUEST_TEST_DEBIAN=1 makes it in this run"
+elif [[ ${LGUEST_TEST_DEBIAN:-0} != 1 ]] && ! t_deb_image_current >/dev/null; then
+	t_deb_why="$(t_deb_image_current | sed 's/^mkrootfs: //') (root, the network, about 14 minutes of QEMU, 520 MB in a 2 GB sparse file), or LGUEST_TEST_DEBIAN=1 makes it in this run"
 fi
 t_debian_checks=(
 	"Debian: the host and distribution guest kernels, the launcher and the guest's script" t_debian_prepare

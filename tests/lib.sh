@@ -264,12 +264,13 @@ t_x86_64() { [[ ${LGUEST_TEST_X86_64:-1} != 0 ]]; }
 # cold run) skips both and says how to get them.  LGUEST_TEST_DEBIAN=1
 # makes the image in the run (and so runs both), LGUEST_TEST_DISTRO=1
 # runs both without the image (63-debian's boots skip), =0 neither.
-t_deb_image() { "$LG_REPO/scripts/mkrootfs" --check 2>&1; }
+# t_deb_image_current: scripts/mkrootfs --check (status, and what it says).
+t_deb_image_current() { "$LG_REPO/scripts/mkrootfs" --check 2>&1; }
 # t_distro: true when 62-distro and 63-debian run; t_distro_why: why not.
 t_distro() {
 	case ${LGUEST_TEST_DISTRO:-} in
 	0) return 1 ;;
-	'') [[ ${LGUEST_TEST_DEBIAN:-0} == 1 ]] || t_deb_image >/dev/null ;;
+	'') [[ ${LGUEST_TEST_DEBIAN:-0} == 1 ]] || t_deb_image_current >/dev/null ;;
 	*) return 0 ;;
 	esac
 }
@@ -277,7 +278,7 @@ t_distro_why() {
 	if [[ -n ${LGUEST_TEST_DISTRO:-} ]]; then
 		echo "LGUEST_TEST_DISTRO=0 leaves out the distribution guest kernels"
 	else
-		echo "$(t_deb_image | sed 's/^mkrootfs: //'); the distribution guest kernels (a cold build each, 15 to 18 minutes) and their tests run on a machine that has made it, or with LGUEST_TEST_DISTRO=1 (LGUEST_TEST_DEBIAN=1 makes the image in the run)"
+		echo "$(t_deb_image_current | sed 's/^mkrootfs: //'); the distribution guest kernels (a cold build each, 15 to 18 minutes) and their tests run on a machine that has made it, or with LGUEST_TEST_DISTRO=1 (LGUEST_TEST_DEBIAN=1 makes the image in the run)"
 	fi
 }
 
